@@ -1,0 +1,1 @@
+"""The write path: corpus readers, normalisation, the Whoosh schema and the indexer."""

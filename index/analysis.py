@@ -1,0 +1,104 @@
+"""Named analyzers, built once and shared by the schema, the query parser and teasers.
+
+``TEXT_ANALYZER`` (English articles): words, lowercased, accents folded, Porter-stemmed.
+``FOLD_ANALYZER`` (other languages, author and outlet names): the same without stemming,
+so a French article is never run through an English stemmer.
+
+There are no stop words: exact-quote search must match "to be or not to be", and the
+teaser highlighter must see every word. Words are runs of ``\\w``; apostrophes and other
+punctuation separate words in both documents and queries, so a quote pasted with curly
+apostrophes (don’t) matches one typed with straight ones (don't).
+
+The chain is fused into one tokenizer with a memo of word -> term. Whoosh's generic
+``RegexTokenizer | LowercaseFilter | CharsetFilter | StemFilter`` runs four generator
+stages per token; the memo makes the common case one dict lookup. It still behaves as a
+Whoosh analyzer: it honours ``positions``, ``chars``, ``tokenize=False`` and
+``no_morph`` (used for spelling words).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+WORD = re.compile(r"\w+", re.UNICODE)
+_MEMO_LIMIT = 500_000
+
+
+class FoldingTokenizer(Tokenizer):
+    """Split on ``\\w+``; lowercase, fold accents, and (when ``stemming``) Porter-stem."""
+
+    def __init__(self, stemming: bool = True):
+        self.stemming = stemming
+        self.is_morph = stemming
+        self._memo: dict[str, str] = {}
+        self._fold_memo: dict[str, str] = {}
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.stemming == other.stemming
+
+    def __getstate__(self):
+        return {"stemming": self.stemming}
+
+    def __setstate__(self, state):
+        self.__init__(state["stemming"])
+
+    def fold(self, word: str) -> str:
+        folded = self._fold_memo.get(word)
+        if folded is None:
+            folded = word.lower().translate(accent_map)
+            if len(self._fold_memo) > _MEMO_LIMIT:
+                self._fold_memo.clear()
+            self._fold_memo[word] = folded
+        return folded
+
+    def term(self, word: str) -> str:
+        term = self._memo.get(word)
+        if term is None:
+            term = self.fold(word)
+            if self.stemming:
+                term = stem(term)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[word] = term
+        return term
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", no_morph=False, **kwargs):
+        convert = self.fold if (no_morph or not self.stemming) else self.term
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Wildcard and prefix queries: fold, never stem ("vacc*" must stay "vacc").
+            t.original = value
+            t.text = self.fold(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(WORD.finditer(value), start_pos):
+            word = match.group()
+            t.text = convert(word)
+            if keeporiginal:
+                t.original = word
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+# A Whoosh tokenizer is itself a complete analyzer. It is used unwrapped because
+# CompositeAnalyzer does not pass ``no_morph`` down to its tokenizer.
+TEXT_ANALYZER = FoldingTokenizer(stemming=True)
+FOLD_ANALYZER = FoldingTokenizer(stemming=False)

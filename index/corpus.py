@@ -1,0 +1,295 @@
+"""Corpus readers: every supported source shape becomes a stream of ``SourceRecord``.
+
+A reader never raises on a bad record. It yields a record with ``error`` set instead, so
+the indexer can report it with its source and line number and carry on. Only a source
+that cannot be opened at all raises ``CorpusError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gzip
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import CorpusError
+
+# Text files of the seed page's shape, and HTML pages, found when a source is a directory.
+DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+TABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRecord:
+    """One raw record (a dict of strings/lists) and where it came from."""
+
+    source: str
+    line: int
+    data: dict | None = None
+    error: str | None = None
+    repaired: str | None = None  # set when bytes were undecodable and were replaced
+    size: int = 0  # bytes this record took in the source, for progress reporting
+
+
+def read_corpus(path: str | Path) -> Iterator[SourceRecord]:
+    """Yield the records of one source: a file, a directory tree, or ``-`` for stdin."""
+    if str(path) == "-":
+        yield from _read_jsonl(sys.stdin.buffer, "<stdin>")
+        return
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"Source not found: {path}")
+    if path.is_dir():
+        yield from _read_directory(path)
+        return
+    yield from _read_file(path)
+
+
+def source_size(path: str | Path) -> int:
+    """Return the number of bytes a source holds on disk (0 for stdin), for progress."""
+    if str(path) == "-":
+        return 0
+    path = Path(path)
+    if path.is_dir():
+        return sum(p.stat().st_size for p in _directory_files(path))
+    return path.stat().st_size if path.exists() else 0
+
+
+def _kind(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _open_binary(path: Path):
+    try:
+        if path.suffix.lower() == ".gz":
+            return gzip.open(path, "rb")
+        return open(path, "rb")
+    except OSError as e:
+        raise CorpusError(f"Cannot open {path}") from e
+
+
+def _read_file(path: Path) -> Iterator[SourceRecord]:
+    kind = _kind(path)
+    name = str(path)
+    if kind in {".jsonl", ".ndjson", ".json"}:
+        with _open_binary(path) as fh:
+            yield from _read_jsonl(fh, name)
+    elif kind in {".csv", ".tsv"}:
+        with _open_binary(path) as fh:
+            yield from _read_table(fh, name, tab=kind == ".tsv")
+    elif kind in DOCUMENT_SUFFIXES:
+        yield _read_document(path)
+    else:
+        raise CorpusError(
+            f"Unknown source format: {path} (expected .jsonl, .csv, .tsv, .txt, .md or "
+            ".html, optionally .gz, or a directory)"
+        )
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        return raw.decode("utf-8", errors="replace"), f"undecodable bytes replaced ({e.reason})"
+
+
+def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
+    try:
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            text, repaired = _decode(raw)
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as e:
+                yield SourceRecord(name, lineno, error=f"malformed JSON: {e.msg} at column {e.colno}")
+                continue
+            if not isinstance(data, dict):
+                yield SourceRecord(name, lineno, error=f"expected a JSON object, got {type(data).__name__}")
+                continue
+            yield SourceRecord(name, lineno, data=data, repaired=repaired, size=len(raw))
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+
+
+def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
+    raw = fh.read()
+    text, repaired = _decode(raw)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = text[:64 * 1024]
+    if tab:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as e:
+        yield SourceRecord(name, 1, error=f"malformed header: {e}")
+        return
+    header = [h.strip() for h in header]
+    while True:
+        lineno = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield SourceRecord(name, lineno, error=f"malformed CSV row: {e}")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            yield SourceRecord(
+                name, lineno, error=f"row has {len(row)} cells but the header has {len(header)}"
+            )
+            continue
+        data = {key: value for key, value in zip(header, row) if key}
+        row_repaired = repaired if repaired and "\ufffd" in "".join(row) else None
+        yield SourceRecord(name, lineno, data=data, repaired=row_repaired, size=sum(map(len, row)) + len(row))
+
+
+def _directory_files(root: Path) -> list[Path]:
+    files = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
+            if _kind(p) in DOCUMENT_SUFFIXES | TABLE_SUFFIXES and p.name.lower() != "readme.md":
+                files.append(p)
+    return files
+
+
+def _read_directory(root: Path) -> Iterator[SourceRecord]:
+    for path in _directory_files(root):
+        yield from _read_file(path)
+
+
+# A header line of a text article: "Author: Jane Doe". Keys are one or two words.
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}):\s*(.*)$")
+
+
+def _read_document(path: Path) -> SourceRecord:
+    name = str(path)
+    try:
+        with _open_binary(path) as fh:
+            raw = fh.read()
+    except OSError as e:
+        return SourceRecord(name, 1, error=f"unreadable file: {e}")
+    text, repaired = _decode(raw)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _kind(path) in {".html", ".htm"}:
+        data = parse_html_page(text)
+    else:
+        data = parse_text_document(text)
+    data.setdefault("id", path.stem)
+    return SourceRecord(name, 1, data=data, repaired=repaired, size=len(raw))
+
+
+def parse_text_document(text: str) -> dict:
+    """Split a text article: title line, optional ``Key: value`` headers, blank line, body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        return {"body": ""}
+    title = lines[0].strip().lstrip("#").strip()
+    data: dict = {"title": title}
+    i = 1
+    while i < len(lines) and lines[i].strip():
+        match = _HEADER_LINE.match(lines[i].strip())
+        if not match:
+            break
+        data[match.group(1).strip().lower().replace(" ", "_").replace("-", "_")] = match.group(2).strip()
+        i += 1
+    data["body"] = "\n".join(lines[i:]).strip()
+    return data
+
+
+class _PageParser(HTMLParser):
+    """Collect <title>, common <meta> tags and the visible text of an HTML page."""
+
+    META_KEYS = {
+        "author": "author", "article:author": "author", "byline": "author",
+        "dc.creator": "author", "sailthru.author": "author", "parsely-author": "author",
+        "og:title": "title", "twitter:title": "title", "dc.title": "title",
+        "og:site_name": "outlet", "application-name": "outlet",
+        "article:published_time": "published", "date": "published", "pubdate": "published",
+        "publish-date": "published", "dc.date": "published", "dcterms.created": "published",
+        "datepublished": "published", "sailthru.date": "published", "parsely-pub-date": "published",
+        "og:url": "url", "og:locale": "language", "language": "language",
+    }
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.meta: dict = {}
+        self.title = ""
+        self._in_title = False
+        self.lang = ""
+        self.canonical = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "html" and attrs.get("lang"):
+            self.lang = attrs["lang"]
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "meta":
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+            target = self.META_KEYS.get(key)
+            if target and attrs.get("content") and target not in self.meta:
+                self.meta[target] = attrs["content"]
+        elif tag == "link" and attrs.get("rel", "").lower() == "canonical":
+            self.canonical = attrs.get("href", "")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def parse_html_page(text: str) -> dict:
+    """Take title/author/date/outlet from ``<meta>`` and ``<title>``; the body stays HTML.
+
+    The body is cleaned later by ``normalise`` (bleach), like any HTML in any field.
+    """
+    parser = _PageParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception:  # html.parser is lenient; a pathological page still keeps its body
+        pass
+    data = dict(parser.meta)
+    if parser.title.strip() and "title" not in data:
+        data["title"] = parser.title.strip()
+    if parser.lang and "language" not in data:
+        data["language"] = parser.lang
+    if parser.canonical and "url" not in data:
+        data["url"] = parser.canonical
+    match = re.search(r"<body\b[^>]*>(.*)</body\s*>", text, re.S | re.I)
+    body = match.group(1) if match else text
+    body = re.sub(r"<head\b.*?</head\s*>", " ", body, flags=re.S | re.I)
+    data["body"] = body
+    data["__html__"] = True
+    return data

@@ -1,0 +1,303 @@
+"""Write articles into a Whoosh index: full rebuilds beside the live index, or in-place
+incremental updates keyed on a content hash. Every unusable record is reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .corpus import SourceRecord, read_corpus
+from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
+from .models import Article
+from .normalise import DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
+from .schema import FACET_SEPARATOR, SCHEMA_VERSION
+from .store import IndexStore
+
+ENGLISH = {"", "en"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A record that was skipped, repaired or indexed with a warning."""
+
+    source: str
+    line: int
+    kind: str  # "skipped" | "repaired" | "warning" | "duplicate"
+    reason: str
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.kind}: {self.reason}"
+
+
+@dataclasses.dataclass
+class IndexStats:
+    """What one reindex run did; ``to_dict()`` is the machine-readable report."""
+
+    full: bool = False
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    total: int = 0
+    text_bytes: int = 0
+    seconds: float = 0.0
+    build: str = ""
+    index_dir: str = ""
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.deleted
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds else 0.0
+
+    @property
+    def mb_per_second(self) -> float:
+        return self.text_bytes / 1e6 / self.seconds if self.seconds else 0.0
+
+    def count(self, kind: str) -> int:
+        return sum(1 for p in self.problems if p.kind == kind)
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data.update(
+            indexed=self.indexed,
+            changed=self.changed,
+            articles_per_second=round(self.articles_per_second, 1),
+            mb_per_second=round(self.mb_per_second, 3),
+            seconds=round(self.seconds, 3),
+            problem_counts={k: self.count(k) for k in ("skipped", "repaired", "warning", "duplicate")},
+        )
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedRecord:
+    article: Article
+    source: str
+    line: int
+
+
+def to_document(article: Article) -> dict:
+    """Return the Whoosh document for an article; field names follow ``Article``."""
+    english = article.language in ENGLISH
+    doc = {
+        "id": article.id,
+        "slug": article.slug,
+        "authors": list(article.authors),
+        "url": article.url,
+        "language": article.language,
+        "content_hash": content_hash(article),
+    }
+    if english:
+        doc["title"] = article.title
+        doc["body"] = article.body
+    else:
+        # Stored under title/body so every reader finds the text in one place, but
+        # indexed only by the unstemmed *_intl fields.
+        doc.update(title="", body="", _stored_title=article.title, _stored_body=article.body,
+                   title_intl=article.title, body_intl=article.body)
+    if article.authors:
+        doc["author"] = " ; ".join(article.authors)
+        doc["author_facet"] = FACET_SEPARATOR.join(article.authors)
+    if article.outlet:
+        doc["outlet"] = article.outlet
+        doc["outlet_facet"] = article.outlet
+    if article.published:
+        # Whoosh's DATETIME wants naive datetimes; the index holds UTC throughout.
+        doc["published"] = article.published.astimezone(timezone.utc).replace(tzinfo=None)
+        doc["year"] = article.year
+    return doc
+
+
+def content_hash(article: Article) -> str:
+    payload = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def iter_articles(
+    sources: Iterable[str | Path],
+    stats: IndexStats,
+    options: NormaliseOptions = DEFAULT_OPTIONS,
+    progress: Callable[[SourceRecord], None] | None = None,
+) -> Iterator[ParsedRecord]:
+    """Read and normalise every source, recording each problem in ``stats``."""
+    problems = stats.problems
+    for source in sources:
+        for record in read_corpus(source):
+            if progress is not None:
+                progress(record)
+            if record.error:
+                stats.skipped += 1
+                problems.append(Problem(record.source, record.line, "skipped", record.error))
+                continue
+            stats.read += 1
+            if record.repaired:
+                problems.append(Problem(record.source, record.line, "repaired", record.repaired))
+            warnings: list[str] = []
+            try:
+                article = normalise(record.data, options, warnings)
+            except SkipRecord as e:
+                stats.read -= 1
+                stats.skipped += 1
+                problems.append(Problem(record.source, record.line, "skipped", str(e)))
+                continue
+            for warning in warnings:
+                kind = "repaired" if warning.startswith("body cut") else "warning"
+                problems.append(Problem(record.source, record.line, kind, warning))
+            yield ParsedRecord(article, record.source, record.line)
+
+
+def build_index(
+    sources: Iterable[str | Path],
+    index_dir: str | Path,
+    *,
+    full: bool = False,
+    prune: bool = False,
+    workers: int = 1,
+    options: NormaliseOptions = DEFAULT_OPTIONS,
+    progress: Callable[[SourceRecord], None] | None = None,
+    limitmb: int = 256,
+) -> IndexStats:
+    """(Re)index ``sources`` into the index at ``index_dir`` and return what happened.
+
+    Without ``full``, articles whose content hash is unchanged are left alone and only
+    new or changed ones are written, in place, in one atomic Whoosh commit. With
+    ``full`` (or when there is no usable index yet) a new build is written beside the
+    live one and swapped in when complete. ``prune`` deletes articles whose ids no
+    longer appear in the sources (a full build has only what the sources hold anyway).
+    """
+    started = time.perf_counter()
+    store = IndexStore(index_dir)
+    stats = IndexStats(index_dir=str(store.root))
+    sources = list(sources)
+    with store.lock():
+        _remove_abandoned_builds(store)
+        existing: dict[str, str] = {}
+        build: Path | None = None
+        ix = None
+        if not full:
+            try:
+                ix = store.open_current()
+            except (IndexMissingError, SchemaMismatchError):
+                full = True
+        if full:
+            build = store.new_build()
+            ix = whoosh_index.open_dir(str(build))
+        else:
+            existing = _existing_hashes(ix)
+        stats.full = full
+        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1)
+        seen: set[str] = set()
+        first_seen: dict[str, str] = {}
+        duplicates: dict[str, Article] = {}
+        try:
+            for parsed in iter_articles(sources, stats, options, progress):
+                article = parsed.article
+                where = f"{parsed.source}:{parsed.line}"
+                if article.id in seen:
+                    stats.problems.append(Problem(
+                        parsed.source, parsed.line, "duplicate",
+                        f"id {article.id!r} also at {first_seen[article.id]}; the later record wins",
+                    ))
+                    duplicates[article.id] = article
+                    continue
+                seen.add(article.id)
+                first_seen[article.id] = where
+                stats.text_bytes += len(article.body.encode("utf-8"))
+                doc = to_document(article)
+                old_hash = existing.get(article.id)
+                if old_hash is None:
+                    writer.add_document(**doc)
+                    stats.added += 1
+                elif old_hash == doc["content_hash"]:
+                    stats.unchanged += 1
+                else:
+                    writer.update_document(**doc)
+                    stats.updated += 1
+            if prune and existing:
+                for gone in existing.keys() - seen:
+                    writer.delete_by_term("id", gone)
+                    stats.deleted += 1
+            if stats.read == 0 and not existing:
+                raise ArtsearchError(
+                    "No usable articles were read from " + ", ".join(map(str, sources))
+                    + f" ({stats.skipped} records skipped; see the report)", status=1
+                )
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            if build is not None:
+                shutil.rmtree(build, ignore_errors=True)
+            raise
+        if duplicates:
+            _write_duplicate_winners(ix, duplicates)
+        stats.total = ix.doc_count()
+        target = build or store.current_path()
+        meta = store.read_meta(target) if not full else {}
+        meta.update(
+            schema_version=SCHEMA_VERSION,
+            updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            documents=stats.total,
+            sources=[str(s) for s in sources],
+        )
+        if full:
+            meta["built_at"] = meta["updated_at"]
+        store.write_meta(target, meta)
+        if build is not None:
+            store.publish(build)
+        stats.build = target.name
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _write_duplicate_winners(ix, duplicates: dict[str, Article]) -> None:
+    """Replace the first copy of each duplicated id with its last copy."""
+    writer = ix.writer()
+    try:
+        for article_id, article in duplicates.items():
+            writer.delete_by_term("id", article_id)
+            writer.add_document(**to_document(article))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _existing_hashes(ix) -> dict[str, str]:
+    """Map id -> content hash of every live document, read from the column store."""
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("content_hash")
+        return {ids[d]: hashes[d] for d in reader.all_doc_ids()}
+
+
+def _remove_abandoned_builds(store: IndexStore) -> None:
+    # A build newer than CURRENT can only be one whose writer died (we hold the lock).
+    current = store.current_name()
+    if not store.builds_dir.is_dir():
+        return
+    for path in store.builds_dir.iterdir():
+        if current is None or path.name > current:
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,200 @@
+"""Turn one raw corpus record (a dict) into an ``Article``.
+
+Column names are mapped automatically (``FIELD_ALIASES``) and explicitly
+(``NormaliseOptions.field_map``, from ``--map body=content``). Text is cleaned of HTML
+(bleach, behind ``strip_html``), NFC-normalised and whitespace-normalised with paragraph
+breaks kept. A record that cannot become an article raises ``SkipRecord`` with the reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import timezone, tzinfo
+from urllib.parse import urlsplit
+
+import bleach
+from slugify import slugify
+
+from .authors import DEFAULT_STOPLIST, normalise_authors
+from .dates import DateError, parse_date
+from .models import Article
+
+# Searched in order; the first non-empty value wins.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "uuid", "guid", "_id", "article_id", "doc_id"),
+    "title": ("title", "headline", "heading", "name"),
+    "authors": ("authors", "author", "byline", "creator", "writer", "by"),
+    "outlet": ("outlet", "publication", "publisher", "source", "site", "site_name", "site_url", "domain", "newspaper"),
+    "published": ("published", "date", "publish_date", "pubdate", "published_at", "publication_date", "datetime", "timestamp", "created_at"),
+    "body": ("body", "text", "content", "article", "article_body", "full_text", "maintext"),
+    "url": ("url", "link", "href", "canonical_link", "permalink", "uri"),
+    "language": ("language", "lang", "locale"),
+}
+
+# Text beyond this many characters is cut (and reported) so one pathological record
+# cannot blow up memory, indexing time or page size. About 2 MB of UTF-8 text.
+MAX_BODY_CHARS = 2_000_000
+MAX_TITLE_CHARS = 1_000
+SLUG_MAX_LENGTH = 80
+
+_ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", re.I)
+_LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+_DROP_WITH_CONTENT = re.compile(r"<(script|style|noscript|template|iframe)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|section|article|header|footer|pre|hr)\b[^>]*>", re.I)
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANKS = re.compile(r"\n\s*\n\s*")
+_LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z]{2,4})?$")
+
+
+class SkipRecord(ValueError):
+    """The record cannot be indexed; the message is the reason shown in the report."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NormaliseOptions:
+    field_map: dict[str, str] = dataclasses.field(default_factory=dict)  # article field -> column
+    default_tz: tzinfo = timezone.utc
+    author_stoplist: frozenset = DEFAULT_STOPLIST
+
+
+DEFAULT_OPTIONS = NormaliseOptions()
+
+
+def strip_html(text: str) -> str:
+    """Return the visible text of an HTML fragment: tags removed, entities decoded.
+
+    Scripts and styles are dropped with their content; block elements become paragraph
+    breaks. Plain text passes through untouched apart from entity decoding.
+    """
+    if not _LOOKS_LIKE_HTML.search(text):
+        return text
+    text = _DROP_WITH_CONTENT.sub(" ", text)
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = _BLOCK_TAG.sub("\n\n", text)
+    cleaned = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
+    return html.unescape(cleaned)
+
+
+def clean_text(text, *, paragraphs: bool = True) -> str:
+    """Normalise a text field: HTML removed, NFC, whitespace collapsed, paragraphs kept."""
+    if text is None:
+        return ""
+    if isinstance(text, (list, tuple)):
+        text = "\n\n".join(str(t) for t in text if t)
+    text = strip_html(str(text))
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not paragraphs:
+        return " ".join(text.split())
+    text = _SPACES.sub(" ", text)
+    text = _BLANKS.sub("\n\n", text)
+    return "\n".join(line.strip() for line in text.strip().split("\n"))
+
+
+def outlet_from_url(url: str) -> str:
+    """Return the host of ``url`` without ``www.``, port, or a web.archive.org wrapper."""
+    if not url:
+        return ""
+    url = url.strip()
+    match = _ARCHIVE.match(url)
+    if match:
+        url = match.group(1)
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def normalise_outlet(value, url: str = "") -> str:
+    """Return the outlet name: the field's value (hosts cleaned like URLs), else the URL host."""
+    text = clean_text(value, paragraphs=False) if value else ""
+    if text:
+        if re.match(r"^(?:https?://)?[\w\-.]+\.[a-z]{2,}(?:[:/].*)?$", text, re.I) and " " not in text:
+            return outlet_from_url(text)
+        return text
+    return outlet_from_url(url)
+
+
+def normalise_language(value) -> str:
+    if not value or not isinstance(value, str):
+        return ""
+    match = _LANGUAGE.match(value.strip())
+    return match.group(1).lower() if match else ""
+
+
+def make_slug(title: str, article_id: str) -> str:
+    slug = slugify(title or "", max_length=SLUG_MAX_LENGTH, word_boundary=True)
+    return slug or slugify(article_id, max_length=SLUG_MAX_LENGTH) or "article"
+
+
+def stable_id(data: dict, body: str, title: str, url: str) -> str:
+    """Derive an id from the content, so the same record gets the same id on every run."""
+    basis = url or f"{title}\n{body}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def pick(data: dict, field: str, options: NormaliseOptions = DEFAULT_OPTIONS):
+    """Return the raw value for an article field, honouring the explicit column map."""
+    if field in options.field_map:
+        return data.get(options.field_map[field])
+    lowered = None
+    for key in FIELD_ALIASES[field]:
+        value = data.get(key)
+        if value not in (None, "", []):
+            return value
+    lowered = {str(k).lower().strip(): v for k, v in data.items()}
+    for key in FIELD_ALIASES[field]:
+        value = lowered.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings: list[str] | None = None) -> Article:
+    """Return the ``Article`` for a raw record; raise ``SkipRecord`` if it has no usable body.
+
+    Problems that do not stop the record (an odd date, a cut body) are appended to
+    ``warnings`` when a list is given.
+    """
+    warn = warnings.append if warnings is not None else (lambda message: None)
+    body = clean_text(pick(data, "body", options))
+    if not body:
+        raise SkipRecord("no body text")
+    if len(body) > MAX_BODY_CHARS:
+        warn(f"body cut from {len(body):,} to {MAX_BODY_CHARS:,} characters")
+        body = body[:MAX_BODY_CHARS]
+    title = clean_text(pick(data, "title", options), paragraphs=False)[:MAX_TITLE_CHARS]
+    url = clean_text(pick(data, "url", options), paragraphs=False)
+    if url and not re.match(r"^https?://", url, re.I):
+        # Scheme-less crawl URLs ("www.etonline.com/...") still deserve a working link;
+        # anything else (javascript:, data:) is dropped rather than linked.
+        url = "http://" + url if re.match(r"^[\w\-]+(\.[\w\-]+)+(/|$)", url) else ""
+    raw_id = pick(data, "id", options)
+    article_id = clean_text(str(raw_id), paragraphs=False) if raw_id not in (None, "") else ""
+    if not article_id:
+        article_id = stable_id(data, body, title, url)
+    try:
+        published = parse_date(pick(data, "published", options), options.default_tz)
+    except DateError as e:
+        warn(f"undated: {e}")
+        published = None
+    return Article(
+        id=article_id,
+        title=title,
+        body=body,
+        slug=make_slug(title, article_id),
+        authors=normalise_authors(pick(data, "authors", options), options.author_stoplist),
+        outlet=normalise_outlet(pick(data, "outlet", options), url),
+        published=published,
+        url=url,
+        language=normalise_language(pick(data, "language", options)),
+    )

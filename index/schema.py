@@ -1,0 +1,71 @@
+"""The Whoosh schema: one declaration for what is indexed, stored and faceted.
+
+Field names match ``Article`` attributes. Where one attribute needs two behaviours
+(searchable words and an exact facet value) the facet twin is ``<name>_facet``; where a
+language needs its own analysis the twin is ``<name>_intl``. Everything a result list or
+teaser needs is stored, so a results page needs no other lookup.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import DATETIME, ID, STORED, TEXT, FieldType, SchemaClass
+from whoosh.formats import Existence
+
+from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
+
+# Bump when the schema or an analyzer changes: an index built with another version
+# is refused at start-up with "rebuild the index" instead of giving wrong results.
+SCHEMA_VERSION = 1
+
+# Facet values are whole strings (an author's full name, an outlet). Several values of
+# one field are joined with this separator and split again by the facet tokenizer.
+FACET_SEPARATOR = "\n"
+
+
+# A query word that the analyzer splits in two (don't, reuters.com, covid-19) must
+# match as a phrase, not as two unrelated words.
+PHRASE_WORDS = {"multitoken_query": "phrase"}
+
+
+class FACET(FieldType):
+    """An exact, multi-valued, unscored keyword field for facets and filters."""
+
+    def __init__(self):
+        self.format = Existence(field_boost=1.0)
+        self.analyzer = RegexTokenizer(r"[^\n]+")
+        self.stored = False
+        self.unique = False
+        self.scorable = False
+        self.spelling = False
+        self.sortable = False
+
+
+class ArticleSchema(SchemaClass):
+    id = ID(stored=True, unique=True, sortable=True)
+    slug = STORED
+    # Titles say what an article is about in a few words: a title match counts double.
+    title = TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, spelling=True, **PHRASE_WORDS)
+    body = TEXT(analyzer=TEXT_ANALYZER, stored=True, spelling=True, **PHRASE_WORDS)
+    # Non-English articles: folded but never stemmed with the English stemmer.
+    title_intl = TEXT(analyzer=FOLD_ANALYZER, field_boost=2.0, **PHRASE_WORDS)
+    body_intl = TEXT(analyzer=FOLD_ANALYZER, **PHRASE_WORDS)
+    authors = STORED
+    author = TEXT(analyzer=FOLD_ANALYZER, **PHRASE_WORDS)
+    author_facet = FACET()
+    outlet = TEXT(analyzer=FOLD_ANALYZER, stored=True, **PHRASE_WORDS)
+    outlet_facet = FACET()
+    published = DATETIME(stored=True, sortable=True)
+    year = FACET()
+    url = STORED
+    language = ID(stored=True)
+    content_hash = ID(stored=True, sortable=True)
+
+
+def make_schema() -> ArticleSchema:
+    return ArticleSchema()
+
+
+# Fields a free-text query searches, and the user-facing field names the parser accepts.
+SEARCH_FIELDS = ("title", "body", "title_intl", "body_intl")
+TEXT_FIELDS = {"title": ("title", "title_intl"), "body": ("body", "body_intl")}

@@ -1,0 +1,150 @@
+"""Where indexes live on disk, how a new build replaces the live one, and the writer lock.
+
+Layout of an index directory (default ``instance/index``)::
+
+    CURRENT          name of the live build, replaced atomically (os.replace)
+    builds/<name>/   one complete Whoosh index per build
+    .lock            held (flock) by the one reindex allowed at a time
+    META.json        per-build metadata lives inside each build directory
+
+A full rebuild writes a new build directory and then swaps ``CURRENT``. Readers that
+opened the previous build keep using it until they notice the swap, so the previous
+build is kept until the next swap. A SIGKILL at any moment leaves ``CURRENT`` pointing
+at a complete build; the kernel drops the flock with the process, so no stale lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .errors import IndexLockedError, IndexMissingError, SchemaMismatchError
+from .schema import SCHEMA_VERSION, make_schema
+
+META_FILE = "artsearch.json"
+
+
+class IndexStore:
+    """The directory that holds artsearch's builds."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    @property
+    def builds_dir(self) -> Path:
+        return self.root / "builds"
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def current_path(self) -> Path | None:
+        name = self.current_name()
+        if not name:
+            return None
+        path = self.builds_dir / name
+        return path if path.is_dir() else None
+
+    def read_meta(self, build: Path) -> dict:
+        try:
+            return json.loads((build / META_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def write_meta(self, build: Path, meta: dict) -> None:
+        tmp = build / (META_FILE + ".tmp")
+        tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        os.replace(tmp, build / META_FILE)
+
+    def open_current(self):
+        """Open the live build, checking that this version of artsearch can read it."""
+        path = self.current_path()
+        if path is None or not whoosh_index.exists_in(str(path)):
+            raise IndexMissingError(
+                f"No index at {self.root}. Build one with: artsearch reindex [SOURCE ...] --index {self.root}"
+            )
+        meta = self.read_meta(path)
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise SchemaMismatchError(
+                f"The index at {self.root} was built by another artsearch version "
+                f"(schema {meta.get('schema_version')}, need {SCHEMA_VERSION}). "
+                "Rebuild it with: artsearch reindex --full"
+            )
+        return whoosh_index.open_dir(str(path))
+
+    def new_build(self) -> Path:
+        """Create an empty build directory with a fresh Whoosh index in it."""
+        self.builds_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        path = self.builds_dir / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        path.mkdir()
+        whoosh_index.create_in(str(path), make_schema())
+        return path
+
+    def publish(self, build: Path) -> None:
+        """Make ``build`` the live index atomically, then drop builds older than the last one."""
+        previous = self.current_name()
+        tmp = self.root / "CURRENT.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(build.name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / "CURRENT")
+        keep = {build.name, previous}
+        self.remove_builds(keep)
+
+    def remove_builds(self, keep: set) -> None:
+        """Delete build directories not named in ``keep`` (abandoned or superseded builds)."""
+        if not self.builds_dir.is_dir():
+            return
+        for path in self.builds_dir.iterdir():
+            if path.name not in keep and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+
+    def lock(self) -> "WriterLock":
+        return WriterLock(self.root / ".lock")
+
+
+class WriterLock:
+    """An exclusive, non-blocking flock; the kernel releases it if the process dies."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = None
+
+    def __enter__(self) -> "WriterLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise IndexLockedError(
+                f"Another reindex ({holder}) is writing {self.path.parent}; wait for it to finish."
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fh is not None:
+            self._fh.seek(0)
+            self._fh.truncate()
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None

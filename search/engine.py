@@ -1,0 +1,296 @@
+"""``SearchEngine``: the one entry point of the read path.
+
+The engine opens the live index once and gives each thread its own searcher, refreshed
+(a cheap check) before every search, so incremental commits are seen at once. When a
+full rebuild swaps ``CURRENT`` the engine opens the new build on the next request;
+requests already running finish on the old one. Per-generation data (facet columns,
+sort orders, filter sets) is computed once per reader generation and shared.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime, timezone
+from itertools import islice
+
+from whoosh import query as wq
+
+from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.config import Config
+from index.errors import NotFoundError
+from index.models import Article
+from index.store import IndexStore
+
+from .facets import FACETS, FacetColumns, build_facets
+from .query import ParsedQuery, build_query, highlight_terms, phrase_sequences
+from .request import SearchRequest
+from .results import Hit, SearchResult
+from .suggest import suggest_query
+from .teasers import HighlightSpec, highlight_text, make_teaser
+
+FILTER_CACHE_SIZE = 256
+
+
+class IndexView:
+    """Everything derived from one reader generation, shared by all threads."""
+
+    def __init__(self, build: str, searcher):
+        reader = searcher.reader()
+        self.build = build
+        self.generation = reader.generation()
+        self.size = reader.doc_count_all()
+        self.all_docs = frozenset(reader.all_doc_ids())
+        self.columns = FacetColumns(reader)
+        # Sort orders: dated documents by time, undated ones last in both directions.
+        published = reader.column_reader("published") if reader.has_column("published") else None
+        years = self.columns.doc_values["year"]
+        dated = [d for d in self.all_docs if years[d] != -1]
+        undated = sorted(d for d in self.all_docs if years[d] == -1)
+        dated.sort(key=lambda d: (published[d], d) if published is not None else d)
+        self.oldest = dated + undated
+        self.newest = dated[::-1] + undated
+        self.oldest_rank = _inverse(self.oldest, self.size)
+        self.newest_rank = _inverse(self.newest, self.size)
+        self._filters: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def filter_set(self, key, make):
+        """Return the cached document set for ``key``, computing it with ``make()`` once."""
+        with self._lock:
+            docs = self._filters.get(key)
+            if docs is not None:
+                self._filters.move_to_end(key)
+                return docs
+        docs = frozenset(make())
+        with self._lock:
+            self._filters[key] = docs
+            while len(self._filters) > FILTER_CACHE_SIZE:
+                self._filters.popitem(last=False)
+        return docs
+
+
+class SearchEngine:
+    def __init__(self, config: Config | None = None):
+        self.config = config or Config()
+        self.store = IndexStore(self.config.index_dir)
+        self._lock = threading.Lock()
+        self._index = None
+        self._build: str | None = None
+        self._views: dict = {}
+        self._local = threading.local()
+
+    # Index lifetime -----------------------------------------------------------------
+
+    def _current_index(self):
+        build = self.store.current_name()
+        if self._index is None or build != self._build:
+            with self._lock:
+                build = self.store.current_name()
+                if self._index is None or build != self._build:
+                    self._index = self.store.open_current()
+                    self._build = build
+        return self._index, self._build
+
+    def searcher(self):
+        """Return this thread's searcher on the live index, opened or refreshed as needed."""
+        ix, build = self._current_index()
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is None or local.build != build:
+            if searcher is not None:
+                searcher.close()
+            searcher = ix.searcher()
+        else:
+            searcher = searcher.refresh()
+        local.searcher, local.build = searcher, build
+        return searcher
+
+    def view(self, searcher) -> IndexView:
+        build = self._local.build
+        key = (build, searcher.reader().generation())
+        view = self._views.get(key)
+        if view is None:
+            with self._lock:
+                view = self._views.get(key)
+                if view is None:
+                    view = IndexView(build, searcher)
+                    self._views = {key: view}  # drop views of older generations
+        return view
+
+    def info(self) -> dict:
+        searcher = self.searcher()
+        meta = self.store.read_meta(self.store.current_path())
+        return {"build": self._local.build, "documents": searcher.doc_count(), **meta}
+
+    # Search ---------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        searcher = self.searcher()
+        view = self.view(searcher)
+        parsed = build_query(request.q, searcher.schema)
+        notes = list(parsed.notes)
+        query = parsed.query
+        matched_any = False
+
+        query_docs = self._query_docs(searcher, view, query)
+        if not query_docs and parsed.any_query is not None:
+            any_docs = self._query_docs(searcher, view, parsed.any_query)
+            if any_docs:
+                query, query_docs, matched_any = parsed.any_query, any_docs, True
+                notes.append("No article contains all of the words; showing articles with any of them.")
+
+        filter_sets = self._filter_sets(view, request)
+        final = _intersect(query_docs, filter_sets.values())
+        docs_by_facet = {
+            spec.key: _intersect(query_docs, [s for k, s in filter_sets.items() if k != spec.key])
+            for spec in FACETS
+        }
+        facets = build_facets(view.columns, docs_by_facet, request, self.config.facet_size)
+
+        offset = (request.page - 1) * request.per_page
+        wanted = offset + request.per_page
+        scores: dict[int, float] = {}
+        if request.sort == "relevance" and query is not None:
+            allow = None if final is query_docs else set(final)
+            results = searcher.search(query, filter=allow, limit=wanted)
+            page_docs = []
+            for hit in islice(results, offset, wanted):
+                page_docs.append(hit.docnum)
+                scores[hit.docnum] = hit.score
+        else:
+            if request.sort == "oldest":
+                page_docs = _top_in_order(final, view.oldest, view.oldest_rank, wanted)[offset:]
+            else:
+                page_docs = _top_in_order(final, view.newest, view.newest_rank, wanted)[offset:]
+
+        hits = tuple(self._make_hit(searcher, doc, query, scores.get(doc)) for doc in page_docs)
+        suggestion = None
+        if parsed.text and (len(final) < 5 or matched_any):
+            suggestion = suggest_query(searcher.reader(), parsed.text)
+        return SearchResult(
+            request=request,
+            total=len(final),
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            notes=tuple(notes),
+            matched_any=matched_any,
+            took_ms=(time.perf_counter() - started) * 1000,
+            index_build=view.build,
+        )
+
+    def _query_docs(self, searcher, view: IndexView, query) -> frozenset[int]:
+        if query is None:
+            return view.all_docs
+        if query is wq.NullQuery:
+            return frozenset()
+        return view.filter_set(("q", repr(query)), lambda: query.docs(searcher))
+
+    def _filter_sets(self, view: IndexView, request: SearchRequest) -> dict[str, frozenset[int]]:
+        sets = {}
+        for key, values in request.filters.items():
+            sets[key] = view.filter_set(
+                ("f", key, tuple(sorted(values))), lambda k=key, v=values: view.columns.docs_with(k, v)
+            )
+        if request.date_from or request.date_to:
+            start = request.start.replace(tzinfo=None) if request.start else None
+            end = request.end.replace(tzinfo=None) if request.end else None
+            date_query = wq.DateRange("published", start, end)
+            searcher = self._local.searcher
+            sets["date"] = view.filter_set(("d", start, end), lambda: date_query.docs(searcher))
+        return sets
+
+    def _highlight_spec(self, searcher, query, field: str) -> HighlightSpec:
+        if query is None:
+            return HighlightSpec(frozenset())
+        cache = getattr(self._local, "spec_cache", None)
+        key = (repr(query), field, searcher.reader().generation())
+        if cache is None or cache[0] != key:
+            terms = highlight_terms(query, searcher.reader(), field)
+            phrases = tuple(phrase_sequences(query, field))
+            cache = (key, HighlightSpec(terms, phrases))
+            self._local.spec_cache = cache
+        return cache[1]
+
+    def _make_hit(self, searcher, docnum: int, query, score: float | None) -> Hit:
+        fields = searcher.stored_fields(docnum)
+        english = fields.get("language", "") in ("", "en")
+        field = "body" if english else "body_intl"
+        analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+        spec = self._highlight_spec(searcher, query, field)
+        teaser = make_teaser(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
+        return Hit(
+            id=fields["id"],
+            slug=fields.get("slug", ""),
+            title=fields.get("title", ""),
+            authors=tuple(fields.get("authors") or ()),
+            outlet=fields.get("outlet", ""),
+            published=_aware(fields.get("published")),
+            url=fields.get("url", ""),
+            teaser_html=teaser,
+            score=score,
+        )
+
+    # Articles -------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article:
+        """Return the stored article with this id; raise ``NotFoundError`` otherwise."""
+        searcher = self.searcher()
+        fields = searcher.document(id=article_id)
+        if fields is None:
+            raise NotFoundError(f"No article with id {article_id!r} in this index.")
+        return Article(
+            id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""),
+            slug=fields.get("slug", ""), authors=tuple(fields.get("authors") or ()),
+            outlet=fields.get("outlet", ""), published=_aware(fields.get("published")),
+            url=fields.get("url", ""), language=fields.get("language", ""),
+        )
+
+    def highlight_article(self, article: Article, q: str) -> str:
+        """Return the article body as sanitised HTML with the query's words marked."""
+        searcher = self.searcher()
+        parsed: ParsedQuery = build_query(q, searcher.schema)
+        english = article.language in ("", "en")
+        field = "body" if english else "body_intl"
+        query = parsed.query if parsed.query is not wq.NullQuery else None
+        spec = self._highlight_spec(searcher, query, field)
+        return highlight_text(article.body, TEXT_ANALYZER if english else FOLD_ANALYZER, spec)
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+
+def _aware(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return None
+
+
+def _inverse(order: list[int], size: int) -> list[int]:
+    rank = [0] * size
+    for i, doc in enumerate(order):
+        rank[doc] = i
+    return rank
+
+
+def _intersect(base: frozenset[int], others) -> frozenset[int]:
+    result = base
+    for other in sorted(others, key=len):
+        result = result & other if len(result) <= len(other) else other & result
+    return result
+
+
+def _top_in_order(docs: frozenset[int], order: list[int], rank: list[int], n: int) -> list[int]:
+    """The first ``n`` of ``docs`` in the precomputed ``order`` (``rank`` is its inverse)."""
+    if not docs or n <= 0:
+        return []
+    if len(docs) * 16 >= len(order):
+        # A large share of the index: walking the global order finds n quickly.
+        return list(islice(filter(docs.__contains__, order), n))
+    return sorted(docs, key=rank.__getitem__)[:n]

@@ -1,0 +1,148 @@
+"""``SearchRequest``: one immutable object for everything a search URL can say."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time, timezone
+
+from index.config import Config
+from index.errors import InvalidFilterError
+
+SORTS = ("relevance", "newest", "oldest")
+FILTER_KEYS = ("author", "outlet", "year")
+MAX_QUERY_CHARS = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    author: tuple[str, ...] = ()
+    outlet: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    @classmethod
+    def from_args(cls, args, config: Config | None = None) -> "SearchRequest":
+        """Build a request from URL/CLI arguments (a MultiDict or a plain dict).
+
+        Raise ``InvalidFilterError`` with a message a user can act on when a value is
+        unusable: a malformed date, a page that is not a positive number, an unknown sort.
+        """
+        config = config or Config()
+        getlist = args.getlist if hasattr(args, "getlist") else (
+            lambda key: [v for v in (args.get(key) if isinstance(args.get(key), (list, tuple)) else [args.get(key)]) if v is not None]
+        )
+
+        def first(key: str) -> str:
+            values = getlist(key)
+            return str(values[0]).strip() if values else ""
+
+        q = " ".join(first("q").split())[:MAX_QUERY_CHARS]
+        filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}
+        for year in filters["year"]:
+            if not (year.isdigit() and len(year) == 4):
+                raise InvalidFilterError(f"year must be four digits, got {year!r}")
+        date_from = _parse_day(first("from"), "from")
+        date_to = _parse_day(first("to"), "to")
+        if date_from and date_to and date_from > date_to:
+            raise InvalidFilterError(f"'from' ({date_from}) is after 'to' ({date_to})")
+        sort = first("sort") or ("relevance" if q else "newest")
+        if sort not in SORTS:
+            raise InvalidFilterError(f"sort must be one of {', '.join(SORTS)}; got {sort!r}")
+        page = _parse_int(first("page"), "page", 1, 1, 10_000)
+        per_page = _parse_int(first("per_page"), "per_page", config.page_size, 1, config.max_page_size)
+        return cls(q=q, date_from=date_from, date_to=date_to, sort=sort, page=page,
+                   per_page=per_page, **filters)
+
+    @property
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        return {key: getattr(self, key) for key in FILTER_KEYS if getattr(self, key)}
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.filters or self.date_from or self.date_to)
+
+    @property
+    def start(self) -> datetime | None:
+        return datetime.combine(self.date_from, time.min, timezone.utc) if self.date_from else None
+
+    @property
+    def end(self) -> datetime | None:
+        """The last microsecond of ``date_to``: the range is inclusive of that day."""
+        return datetime.combine(self.date_to, time.max, timezone.utc) if self.date_to else None
+
+    def replace(self, **changes) -> "SearchRequest":
+        return dataclasses.replace(self, **changes)
+
+    def toggle(self, key: str, value: str) -> "SearchRequest":
+        """Return the request with ``value`` added to or removed from filter ``key``, page 1."""
+        values = getattr(self, key)
+        new = tuple(v for v in values if v != value) if value in values else values + (value,)
+        return self.replace(**{key: new, "page": 1})
+
+    def to_args(self, **overrides) -> list[tuple[str, str]]:
+        """Return the query-string pairs for this request; defaults are left out."""
+        req = self.replace(**overrides) if overrides else self
+        pairs: list[tuple[str, str]] = []
+        if req.q:
+            pairs.append(("q", req.q))
+        for key in FILTER_KEYS:
+            pairs.extend((key, v) for v in getattr(req, key))
+        if req.date_from:
+            pairs.append(("from", req.date_from.isoformat()))
+        if req.date_to:
+            pairs.append(("to", req.date_to.isoformat()))
+        if req.sort != ("relevance" if req.q else "newest"):
+            pairs.append(("sort", req.sort))
+        if req.page != 1:
+            pairs.append(("page", str(req.page)))
+        if req.per_page != SearchRequest.per_page:
+            pairs.append(("per_page", str(req.per_page)))
+        return pairs
+
+    def to_dict(self) -> dict:
+        return {
+            "q": self.q,
+            "author": list(self.author),
+            "outlet": list(self.outlet),
+            "year": list(self.year),
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "sort": self.sort,
+            "page": self.page,
+            "per_page": self.per_page,
+        }
+
+
+def _distinct(values) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        v = " ".join(str(v).split())
+        if v and v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _parse_day(text: str, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidFilterError(f"'{name}' must be a date as YYYY-MM-DD; got {text[:40]!r}") from None
+
+
+def _parse_int(text: str, name: str, default: int, low: int, high: int) -> int:
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise InvalidFilterError(f"'{name}' must be a whole number; got {text[:40]!r}") from None
+    if not low <= value <= high:
+        raise InvalidFilterError(f"'{name}' must be between {low} and {high}; got {value}")
+    return value

@@ -1,0 +1,109 @@
+"""Plain result objects returned by the engine; ``to_dict()`` is the JSON API shape."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from .request import SearchRequest
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_args: tuple[tuple[str, str], ...]  # query args with this value toggled
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclasses.dataclass(frozen=True)
+class Facet:
+    key: str
+    title: str
+    values: tuple[FacetValue, ...]
+    truncated: bool = False  # more values exist than are listed
+
+    def to_list(self) -> list[dict]:
+        return [v.to_dict() for v in self.values]
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    id: str
+    slug: str
+    title: str
+    authors: tuple[str, ...]
+    outlet: str
+    published: datetime | None
+    url: str
+    teaser_html: str
+    score: float | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "title": self.title,
+            "authors": list(self.authors),
+            "outlet": self.outlet,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+            "teaser": self.teaser_html,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...]
+    suggestion: str | None = None
+    notes: tuple[str, ...] = ()
+    matched_any: bool = False  # no article had every word; these have some of them
+    took_ms: float = 0.0
+    index_build: str = ""
+
+    @property
+    def page(self) -> int:
+        return self.request.page
+
+    @property
+    def per_page(self) -> int:
+        return self.request.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.hits) - 1 if self.hits else 0
+
+    def facet(self, key: str) -> Facet | None:
+        return next((f for f in self.facets if f.key == key), None)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.request.q,
+            "request": self.request.to_dict(),
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "results": [h.to_dict() for h in self.hits],
+            "facets": {f.key: f.to_list() for f in self.facets},
+            "suggestion": self.suggestion,
+            "matched_any": self.matched_any,
+            "notes": list(self.notes),
+            "took_ms": round(self.took_ms, 2),
+            "index_build": self.index_build,
+        }

@@ -1,0 +1,129 @@
+"""Teasers and highlighted article text: the only HTML the read path produces.
+
+Matched words are wrapped in ``<mark>``; the words of a phrase query are marked only
+where the whole phrase occurs, and as one span. All other text is escaped, and the
+result goes through ``sanitise_teaser`` (bleach: only ``<mark>`` survives), so hostile
+article text stays inert whatever the formatter does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+
+import bleach
+
+# The teaser highlighter never scans more than this much of a body: beyond it a
+# document is too long to be shown whole anyway, and tokenising it costs time.
+MAX_SCAN_CHARS = 200_000
+
+
+@dataclasses.dataclass(frozen=True)
+class HighlightSpec:
+    """What to mark: single terms, and phrases as term sequences (analyzed form)."""
+
+    terms: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+def sanitise_teaser(fragment: str) -> str:
+    """Remove every tag except ``<mark>`` (with no attributes)."""
+    return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
+
+
+def _matched_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]]:
+    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
+    marked = [False] * len(tokens)
+    phrase_words = {w for p in spec.phrases for w in p}
+    # Plain terms (not part of a phrase) match anywhere.
+    single = spec.terms - phrase_words
+    for i, (term, _, _) in enumerate(tokens):
+        if term in single:
+            marked[i] = True
+    for phrase in spec.phrases:
+        n = len(phrase)
+        first = phrase[0]
+        for i in range(len(tokens) - n + 1):
+            if tokens[i][0] == first and all(tokens[i + k][0] == phrase[k] for k in range(1, n)):
+                for k in range(n):
+                    marked[i + k] = True
+    # Merge runs of marked tokens so a phrase is highlighted as one span.
+    spans: list[tuple[int, int]] = []
+    for i, (_, start, end) in enumerate(tokens):
+        if not marked[i]:
+            continue
+        if spans and i > 0 and marked[i - 1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out = []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[pos:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def make_teaser(text: str, analyzer, spec: HighlightSpec, maxchars: int = 240, top: int = 2) -> str:
+    """Return sanitised HTML: the best fragment(s) around matches, else the body's start."""
+    text = text or ""
+    scan = text[:MAX_SCAN_CHARS]
+    spans = _matched_spans(scan, analyzer, spec) if spec else []
+    if spans:
+        parts = []
+        for start, end in _best_windows(spans, len(scan), maxchars, top):
+            start, end = _word_bounds(scan, start, end)
+            prefix = "… " if start > 0 else ""
+            suffix = " …" if end < len(text) else ""
+            parts.append(prefix + _render(scan, spans, start, end).strip() + suffix)
+        return sanitise_teaser(" ".join(parts).replace("… …", "…"))
+    start, end = _word_bounds(text, 0, min(len(text), maxchars))
+    return sanitise_teaser(html.escape(text[:end]) + (" …" if end < len(text) else ""))
+
+
+def _best_windows(spans, length: int, maxchars: int, top: int) -> list[tuple[int, int]]:
+    """Cut windows of ``maxchars`` around runs of matches; keep the ``top`` densest, in order."""
+    windows = []
+    i = 0
+    previous_end = 0
+    while i < len(spans):
+        start = max(0, previous_end, spans[i][0] - maxchars // 3)
+        end = min(length, start + maxchars)
+        j = i
+        while j < len(spans) and spans[j][0] < end:
+            end = max(end, spans[j][1])  # never cut a match in two
+            j += 1
+        windows.append((j - i, -start, start, end))
+        previous_end = end
+        i = j
+    best = sorted(windows, reverse=True)[:top]
+    return sorted((start, end) for _, _, start, end in best)
+
+
+def highlight_text(text: str, analyzer, spec: HighlightSpec) -> str:
+    """Return the whole text as sanitised HTML with every match marked."""
+    spans = _matched_spans(text, analyzer, spec) if spec else []
+    return sanitise_teaser(_render(text, spans, 0, len(text)))
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen/narrow [start, end) so it neither starts nor ends inside a word."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    if end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        cut = text.rfind(" ", start, end)
+        if cut > start + (end - start) // 2:
+            end = cut
+    return start, end

@@ -1,0 +1,1 @@
+"""The Flask front end and the ``artsearch`` command line."""

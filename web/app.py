@@ -1,0 +1,26 @@
+"""The application factory. There is no module-level app: ``create_app()`` builds one."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from index.config import Config
+from search.engine import SearchEngine
+
+from . import errors, views
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the web app around one ``SearchEngine`` (opened lazily, reused by all requests)."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.update(JSON_SORT_KEYS=False)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["artsearch"] = SearchEngine(config)
+    app.register_blueprint(views.bp)
+    errors.init_app(app)
+    app.logger.setLevel(logging.INFO)
+    return app

@@ -1,0 +1,19 @@
+// Progressive enhancement only: every control also works as a plain form or link.
+document.documentElement.classList.add("js");
+(function () {
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  function submit() {
+    // A new filter set starts again at page 1 (the page field is never in the form).
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
+  form.querySelectorAll(".facet input[type=checkbox], select[name=sort], input[type=date]").forEach(function (el) {
+    el.addEventListener("change", submit);
+  });
+  // Drop empty fields so URLs stay short and shareable.
+  form.addEventListener("submit", function () {
+    form.querySelectorAll("input, select").forEach(function (el) {
+      if (!el.value && el.name) el.disabled = true;
+    });
+  });
+})();

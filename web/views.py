@@ -1,0 +1,77 @@
+"""Thin views: parse the request, ask the engine, render HTML or JSON from one result."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+
+from index.errors import InvalidFilterError
+from search.engine import SearchEngine
+from search.request import SearchRequest
+
+bp = Blueprint("artsearch", __name__)
+
+SYNTAX_HELP = (
+    ("vaccine flu", "articles with both words (any form: vaccines, vaccinated)"),
+    ('"exact phrase"', "the words together, in order (curly quotes work too)"),
+    ("flu OR influenza", "either word"),
+    ("vaccine -autism", "leave out articles with a word (also NOT autism)"),
+    ("vacc*", "words starting with vacc"),
+    ("title:cancer  author:reinberg  outlet:reuters.com", "search one field"),
+    ("published:[2016-01-01 TO 2016-12-31]", "a date range"),
+)
+
+
+def engine() -> SearchEngine:
+    return current_app.extensions["artsearch"]
+
+
+def search_url(args) -> str:
+    return url_for("artsearch.search") + ("?" + urlencode(list(args)) if args else "")
+
+
+@bp.app_context_processor
+def template_helpers() -> dict:
+    return {"search_url": search_url}
+
+
+@bp.route("/", defaults={"fmt": "html"})
+@bp.route("/api/search", defaults={"fmt": "json"})
+def search(fmt: str):
+    try:
+        search_request = SearchRequest.from_args(request.args, engine().config)
+    except InvalidFilterError as e:
+        if fmt == "json":
+            raise
+        # Keep the user on the search page with their words and the reason.
+        search_request = SearchRequest(q=" ".join(request.args.get("q", "").split())[:1000])
+        result = engine().search(search_request)
+        return render_template("search.html", result=result, req=search_request, error=e.message,
+                               help=SYNTAX_HELP), 400
+    result = engine().search(search_request)
+    if fmt == "json":
+        return jsonify(result.to_dict())
+    return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP)
+
+
+@bp.route("/articles/<article_id>", defaults={"slug": None})
+@bp.route("/articles/<article_id>/<slug>")
+def article(article_id: str, slug: str | None):
+    found = engine().get_article(article_id)
+    if slug != found.slug:
+        return redirect(url_for("artsearch.article", article_id=found.id, slug=found.slug,
+                                **({"q": request.args["q"]} if request.args.get("q") else {})), 301)
+    q = request.args.get("q", "")
+    body_html = engine().highlight_article(found, q)
+    return render_template("article.html", article=found, body_html=body_html, q=q)
+
+
+@bp.route("/api/articles/<article_id>")
+def article_json(article_id: str):
+    return jsonify(engine().get_article(article_id).to_dict())
+
+
+@bp.route("/api/status")
+def status():
+    return jsonify(engine().info())
