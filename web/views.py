@@ -28,7 +28,7 @@ def engine() -> SearchEngine:
 
 
 def search_url(args) -> str:
-    return url_for("artsearch.search") + ("?" + urlencode(list(args)) if args else "")
+    return url_for("artsearch.search", fmt="html") + ("?" + urlencode(list(args)) if args else "")
 
 
 @bp.app_context_processor
