@@ -36,26 +36,27 @@ def sanitise_teaser(fragment: str) -> str:
 
 def _matched_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]]:
     tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
-    marked = [False] * len(tokens)
+    # group[i]: which match token i belongs to (None: unmatched). A phrase occurrence is
+    # one group, so it is rendered as one span; separate word matches stay separate.
+    group: list[int | None] = [None] * len(tokens)
     phrase_words = {w for p in spec.phrases for w in p}
     # Plain terms (not part of a phrase) match anywhere.
     single = spec.terms - phrase_words
     for i, (term, _, _) in enumerate(tokens):
         if term in single:
-            marked[i] = True
+            group[i] = i
     for phrase in spec.phrases:
         n = len(phrase)
         first = phrase[0]
         for i in range(len(tokens) - n + 1):
             if tokens[i][0] == first and all(tokens[i + k][0] == phrase[k] for k in range(1, n)):
                 for k in range(n):
-                    marked[i + k] = True
-    # Merge runs of marked tokens so a phrase is highlighted as one span.
+                    group[i + k] = i
     spans: list[tuple[int, int]] = []
     for i, (_, start, end) in enumerate(tokens):
-        if not marked[i]:
+        if group[i] is None:
             continue
-        if spans and i > 0 and marked[i - 1]:
+        if spans and i > 0 and group[i - 1] == group[i]:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))

@@ -24,4 +24,6 @@ cli.add_command(serve)
 
 
 def main():
-    cli()
+    cli(prog_name="artsearch")
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+from index.analysis import TEXT_ANALYZER
+from search.teasers import HighlightSpec, highlight_text, make_teaser, sanitise_teaser
+
+
+def spec(*terms, phrases=()):
+    return HighlightSpec(frozenset(terms), tuple(phrases))
+
+
+def test_marks_stemmed_matches():
+    html = make_teaser("Vaccines work. A vaccine schedule.", TEXT_ANALYZER, spec("vaccin"))
+    assert html.count("<mark>") == 2
+    assert "<mark>Vaccines</mark>" in html and "<mark>vaccine</mark>" in html
+
+
+def test_phrase_is_marked_as_one_span_and_only_where_whole():
+    text = "Cancer of the breast is rare here. Breast cancer screening helps."
+    html = make_teaser(text, TEXT_ANALYZER, spec("breast", "cancer", phrases=[("breast", "cancer")]))
+    assert "<mark>Breast cancer</mark>" in html
+    assert html.count("<mark>") == 1
+
+
+def test_fallback_is_start_of_body():
+    text = "First words of the body. " * 30
+    html = make_teaser(text, TEXT_ANALYZER, spec("absent"), maxchars=60)
+    assert html.startswith("First words of the body.") and html.endswith("…") and "<mark>" not in html
+
+
+def test_hostile_text_is_escaped_and_only_mark_survives():
+    text = "<script>alert(1)</script> <img src=x onerror=alert(2)> vaccine"
+    html = make_teaser(text, TEXT_ANALYZER, spec("vaccin"))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "<mark>vaccine</mark>" in html
+
+
+def test_sanitiser_removes_attributes_and_other_tags():
+    assert sanitise_teaser('<mark onclick="x()">a</mark><b>b</b>') == "<mark>a</mark>b"
+
+
+def test_whole_text_highlight_marks_every_match():
+    html = highlight_text("flu, flu & more flu", TEXT_ANALYZER, spec("flu"))
+    assert html.count("<mark>flu</mark>") == 3 and "&amp;" in html
+
+
+def test_long_body_fragment_is_bounded():
+    text = ("filler " * 2000) + "needle " + ("filler " * 2000)
+    html = make_teaser(text, TEXT_ANALYZER, spec("needl"), maxchars=200)
+    assert "<mark>needle</mark>" in html and len(html) < 400

@@ -1,0 +1,118 @@
+"""HTTP through the Flask test client: each page and its JSON twin."""
+
+import html
+import re
+
+import pytest
+
+from index.config import Config
+from web.app import create_app
+
+
+def test_search_page_and_json_twin_agree(client):
+    page = client.get("/?q=vaccine&outlet=reuters.com")
+    api = client.get("/api/search?q=vaccine&outlet=reuters.com")
+    assert page.status_code == api.status_code == 200
+    data = api.get_json()
+    assert data["total"] == 2 and data["query"] == "vaccine"
+    text = page.get_data(as_text=True)
+    assert f'data-total="{data["total"]}"' in text
+    for result in data["results"]:
+        assert html.escape(result["title"]) in text
+    assert 'rel="alternate" type="application/json"' in text
+
+
+def test_json_contract(client):
+    data = client.get("/api/search?q=cancer&per_page=1").get_json()
+    assert set(data) >= {"query", "total", "page", "per_page", "results", "facets", "suggestion", "took_ms"}
+    assert set(data["results"][0]) >= {"id", "title", "authors", "outlet", "published", "url", "teaser"}
+    assert set(data["facets"]) == {"outlet", "author", "year"}
+    assert all(set(v) >= {"value", "count"} for v in data["facets"]["outlet"])
+    assert data["per_page"] == 1 and len(data["results"]) == 1
+
+
+@pytest.mark.parametrize("query", ["per_page=101", "page=0", "from=2016-02-30", "sort=best", "to=x"])
+def test_invalid_parameters_are_400_with_a_message(client, query):
+    api = client.get(f"/api/search?{query}")
+    assert api.status_code == 400 and api.get_json()["error"]
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400
+    assert 'class="error"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "(((", "vaccine AND", "foo:bar", "***", "published:[x TO y]",
+                               "<script>alert(1)</script>", "a" * 5000, "%00", "title:"])
+def test_broken_queries_never_error(client, q):
+    for url in ("/", "/api/search"):
+        response = client.get(url, query_string={"q": q})
+        assert response.status_code == 200, (url, q)
+    assert "<script>alert(1)</script>" not in client.get("/", query_string={"q": q}).get_data(as_text=True)
+
+
+def test_facet_sidebar_chips_and_pager(client):
+    text = client.get("/?outlet=reuters.com&per_page=1").get_data(as_text=True)
+    assert re.search(r'name="outlet" value="reuters.com" checked', text)
+    assert 'class="chip"' in text and "Outlet: reuters.com" in text
+    assert 'rel="next"' in text
+
+
+def test_article_page_highlights_and_redirects_to_slug(client):
+    redirect = client.get("/articles/a1?q=vaccine")
+    assert redirect.status_code == 301
+    assert redirect.headers["Location"].startswith("/articles/a1/vaccines-are-safe")
+    page = client.get(redirect.headers["Location"])
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<mark>vaccines</mark>" in text
+    assert "https://www.reuters.com/a1" in text
+
+
+def test_article_json_and_404s(client):
+    assert client.get("/api/articles/a5").get_json()["title"] == "Café culture in Zürich"
+    missing = client.get("/api/articles/nope")
+    assert missing.status_code == 404 and "nope" in missing.get_json()["error"]
+    page = client.get("/articles/nope/x")
+    assert page.status_code == 404 and "Traceback" not in page.get_data(as_text=True)
+
+
+def test_hostile_article_is_inert_everywhere(client):
+    pages = [client.get("/?q=misinformation").get_data(as_text=True),
+             client.get("/articles/a4/hostile-headline?q=misinformation").get_data(as_text=True)]
+    for text in pages:
+        assert "<script>alert" not in text
+        assert "<img" not in text  # our pages have no images; one would be injected
+        assert "javascript:alert" not in text
+    # The article's literal "<script>" text is shown, as text.
+    assert "&lt;script&gt;alert(&#x27;xss-literal&#x27;)&lt;/script&gt;" in pages[1]
+
+
+def test_no_index_yet_is_a_friendly_page(tmp_path):
+    app = create_app(Config(index_dir=tmp_path / "none"))
+    client = app.test_client()
+    page = client.get("/")
+    assert page.status_code == 503 and "artsearch reindex" in page.get_data(as_text=True)
+    api = client.get("/api/search?q=x")
+    assert api.status_code == 503 and "artsearch reindex" in api.get_json()["error"]
+
+
+def test_rebuilt_index_is_picked_up_without_restart(tmp_path):
+    from index.indexer import build_index
+    from tests.conftest import FIXTURE_CORPUS
+
+    small = tmp_path / "small.jsonl"
+    small.write_text('{"id": "x1", "title": "Only one", "body": "single article"}\n', encoding="utf-8")
+    build_index([small], tmp_path / "ix", full=True)
+    client = create_app(Config(index_dir=tmp_path / "ix")).test_client()
+    assert client.get("/api/search").get_json()["total"] == 1
+    build_index([FIXTURE_CORPUS], tmp_path / "ix", full=True)
+    assert client.get("/api/search").get_json()["total"] == 9
+    # ...and an incremental commit is seen too.
+    build_index([FIXTURE_CORPUS, small], tmp_path / "ix")
+    assert client.get("/api/search").get_json()["total"] == 10
+
+
+def test_engine_reuses_searchers(app, client):
+    engine = app.extensions["artsearch"]
+    client.get("/?q=flu")
+    first = engine._local.searcher
+    client.get("/?q=cancer")
+    assert engine._local.searcher is first
