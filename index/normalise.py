@@ -47,6 +47,8 @@ _DROP_WITH_CONTENT = re.compile(r"<(script|style|noscript|template|iframe)\b.*?(
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|section|article|header|footer|pre|hr)\b[^>]*>", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
+# Control characters (but not tab/newline), zero-width spaces, bidi marks and BOMs.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff\ufff9-\ufffb]")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z]{2,4})?$")
 
 
@@ -88,7 +90,7 @@ def clean_text(text, *, paragraphs: bool = True) -> str:
     text = strip_html(str(text))
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _CONTROL.sub("", text)
     if not paragraphs:
         return " ".join(text.split())
     text = _SPACES.sub(" ", text)

@@ -16,7 +16,7 @@ from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
@@ -45,8 +45,8 @@ class ArticleSchema(SchemaClass):
     id = ID(stored=True, unique=True, sortable=True)
     slug = STORED
     # Titles say what an article is about in a few words: a title match counts double.
-    title = TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, spelling=True, **PHRASE_WORDS)
-    body = TEXT(analyzer=TEXT_ANALYZER, stored=True, spelling=True, **PHRASE_WORDS)
+    title = TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, **PHRASE_WORDS)
+    body = TEXT(analyzer=TEXT_ANALYZER, stored=True, **PHRASE_WORDS)
     # Non-English articles: folded but never stemmed with the English stemmer.
     title_intl = TEXT(analyzer=FOLD_ANALYZER, field_boost=2.0, **PHRASE_WORDS)
     body_intl = TEXT(analyzer=FOLD_ANALYZER, **PHRASE_WORDS)

@@ -169,7 +169,7 @@ class SearchEngine:
         hits = tuple(self._make_hit(searcher, doc, query, scores.get(doc)) for doc in page_docs)
         suggestion = None
         if parsed.text and (len(final) < 5 or matched_any):
-            suggestion = suggest_query(searcher.reader(), parsed.text)
+            suggestion = suggest_query(searcher, parsed.text)
         return SearchResult(
             request=request,
             total=len(final),
