@@ -1,0 +1,76 @@
+"""``python -m bench``: the side-by-side benchmark as one command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .run import DEFAULT_CORPUS, DEFAULT_OUT, PROJECT_ROOT, BenchError, Options, ServerError, run_benchmark, write_results
+
+DOCS = PROJECT_ROOT / "docs"
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help=f"JSON Lines corpus (.gz allowed) [default: {DEFAULT_CORPUS}].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+              show_default=True, help="Directory for raw JSON results and scratch indexes.")
+@click.option("--smoke", is_flag=True,
+              help="Tiny run: first 200 articles, the smoke queries, 2 rounds, 2 s of load. No docs.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N articles.")
+@click.option("--rounds", type=click.IntRange(1), default=None, help="Sequential rounds over the query mix [10].")
+@click.option("--clients", type=click.IntRange(1), default=8, show_default=True, help="Concurrent clients.")
+@click.option("--seconds", type=click.FloatRange(0.5), default=None,
+              help="Seconds of concurrent load per engine [20].")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="artsearch serve --threads.")
+@click.option("--baseline/--no-baseline", default=True, show_default=True,
+              help="Also time the straightforward Whoosh indexer.")
+@click.option("--docs/--no-docs", "write_docs", default=None,
+              help="Write docs/benchmarks.md and docs/benchmarks.svg [default: on, off with --smoke].")
+@click.option("--note", default="", help="A sentence of context printed at the top of the report.")
+@click.option("--keep-work", is_flag=True, help="Keep the scratch indexes under OUT/work.")
+def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline, write_docs, note, keep_work):
+    """Benchmark artsearch against Datasette + SQLite FTS5 on one corpus.
+
+    Builds artsearch's index, a SQLite FTS5 database and a plain Whoosh index from the
+    same articles; serves artsearch and Datasette on loopback ports; sends the query mix
+    in bench/queries.json sequentially and with concurrent clients; reports latency,
+    throughput, build speed, index size and peak RSS, with artsearch/Datasette ratios.
+
+    \b
+    Example:
+        python -m bench --corpus ../shared/corpus/fakehealth-news.jsonl
+        python -m bench --smoke --out /tmp/bench-smoke
+    """
+    if smoke:
+        opts = Options.smoke_defaults(out, corpus)
+    else:
+        corpus = corpus or DEFAULT_CORPUS
+        if not corpus.exists():
+            raise click.ClickException(f"Corpus not found: {corpus}. Pass --corpus PATH.")
+        opts = Options(corpus=corpus, out=out)
+    overrides = {"limit": limit, "rounds": rounds, "seconds": seconds}
+    opts = opts.__class__(**{**opts.__dict__, **{k: v for k, v in overrides.items() if v is not None},
+                             "clients": clients, "threads": threads, "baseline": baseline,
+                             "keep_work": keep_work})
+    try:
+        results = run_benchmark(opts)
+    except (BenchError, ServerError) as e:
+        raise click.ClickException(str(e)) from None
+    path = write_results(results, out)
+    click.echo(f"Raw results: {path}")
+    from .report import render_markdown, render_svg
+
+    if write_docs if write_docs is not None else not smoke:
+        DOCS.mkdir(exist_ok=True)
+        (DOCS / "benchmarks.md").write_text(render_markdown(results, note=note), encoding="utf-8")
+        (DOCS / "benchmarks.svg").write_text(render_svg(results), encoding="utf-8")
+        click.echo(f"Report: {DOCS / 'benchmarks.md'}, chart: {DOCS / 'benchmarks.svg'}")
+    for t in results["targets"]:
+        verdict = "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
+        click.echo(f"{verdict:>12}  {t['name']}: {value} ({t['op']} {t['threshold']:g})")
+    sys.stdout.flush()
