@@ -19,8 +19,12 @@ Whoosh analyzer: it honours ``positions``, ``chars``, ``tokenize=False`` and
 from __future__ import annotations
 
 import re
+from array import array
+from collections import defaultdict
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
@@ -66,6 +70,12 @@ class FoldingTokenizer(Tokenizer):
             self._memo[word] = term
         return term
 
+    def terms(self, value: str) -> list[str]:
+        """Return the indexed terms of ``value`` in order: the fast path for indexing."""
+        memo = self._memo
+        convert = self.term
+        return [memo.get(w) or convert(w) for w in WORD.findall(value)]
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", no_morph=False, **kwargs):
@@ -102,3 +112,45 @@ class FoldingTokenizer(Tokenizer):
 # CompositeAnalyzer does not pass ``no_morph`` down to its tokenizer.
 TEXT_ANALYZER = FoldingTokenizer(stemming=True)
 FOLD_ANALYZER = FoldingTokenizer(stemming=False)
+
+
+class FastPositions(Positions):
+    """Whoosh's ``Positions`` format with a faster indexing path and encoding.
+
+    ``word_values`` asks a ``FoldingTokenizer`` for plain term lists instead of
+    iterating Token objects, and positions are stored as a raw unsigned array of deltas
+    (2 or 4 bytes each) instead of a pickle. Query-time behaviour is unchanged:
+    frequency, weight and positions decode as ``Positions`` defines them.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, FoldingTokenizer) or kwargs.get("mode", "index") != "index":
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = defaultdict(list)
+        for pos, term in enumerate(analyzer.terms(value)):
+            poses[term].append(pos)
+        fb = self.field_boost
+        encode = self.encode
+        for term, poslist in poses.items():
+            yield (term, len(poslist), len(poslist) * fb, encode(poslist))
+
+    def encode(self, poslist):
+        deltas = [b - a for a, b in zip([0] + poslist, poslist)] if len(poslist) > 1 else poslist
+        try:
+            return pack_uint(len(deltas)) + b"H" + array("H", deltas).tobytes()
+        except OverflowError:  # a delta of 65536+ words: only in huge documents
+            return pack_uint(len(deltas)) + b"I" + array("I", deltas).tobytes()
+
+    def decode_positions(self, valuestring):
+        deltas = array(valuestring[_INT_SIZE:_INT_SIZE + 1].decode("ascii"))
+        deltas.frombytes(valuestring[_INT_SIZE + 1:])
+        positions = []
+        position = 0
+        for delta in deltas:
+            position += delta
+            positions.append(position)
+        return positions
+
+    def decode_frequency(self, valuestring):
+        return unpack_uint(valuestring[:_INT_SIZE])[0]

@@ -12,20 +12,27 @@ from whoosh.analysis import RegexTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, FieldType, SchemaClass
 from whoosh.formats import Existence
 
-from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from .analysis import FOLD_ANALYZER, TEXT_ANALYZER, FastPositions
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
 FACET_SEPARATOR = "\n"
 
 
-# A query word that the analyzer splits in two (don't, reuters.com, covid-19) must
-# match as a phrase, not as two unrelated words.
-PHRASE_WORDS = {"multitoken_query": "phrase"}
+class WORDS(TEXT):
+    """A ``TEXT`` field with positions for phrases, stored in ``FastPositions`` format.
+
+    A query word the analyzer splits in two (don't, reuters.com, covid-19) matches as a
+    phrase (``multitoken_query="phrase"``), not as two unrelated words.
+    """
+
+    def __init__(self, analyzer, field_boost: float = 1.0, **kwargs):
+        super().__init__(analyzer=analyzer, field_boost=field_boost, multitoken_query="phrase", **kwargs)
+        self.format = FastPositions(field_boost=field_boost)
 
 
 class FACET(FieldType):
@@ -45,15 +52,15 @@ class ArticleSchema(SchemaClass):
     id = ID(stored=True, unique=True, sortable=True)
     slug = STORED
     # Titles say what an article is about in a few words: a title match counts double.
-    title = TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0, **PHRASE_WORDS)
-    body = TEXT(analyzer=TEXT_ANALYZER, stored=True, **PHRASE_WORDS)
+    title = WORDS(TEXT_ANALYZER, stored=True, field_boost=2.0)
+    body = WORDS(TEXT_ANALYZER, stored=True)
     # Non-English articles: folded but never stemmed with the English stemmer.
-    title_intl = TEXT(analyzer=FOLD_ANALYZER, field_boost=2.0, **PHRASE_WORDS)
-    body_intl = TEXT(analyzer=FOLD_ANALYZER, **PHRASE_WORDS)
+    title_intl = WORDS(FOLD_ANALYZER, field_boost=2.0)
+    body_intl = WORDS(FOLD_ANALYZER)
     authors = STORED
-    author = TEXT(analyzer=FOLD_ANALYZER, **PHRASE_WORDS)
+    author = WORDS(FOLD_ANALYZER)
     author_facet = FACET()
-    outlet = TEXT(analyzer=FOLD_ANALYZER, stored=True, **PHRASE_WORDS)
+    outlet = WORDS(FOLD_ANALYZER, stored=True)
     outlet_facet = FACET()
     published = DATETIME(stored=True, sortable=True)
     year = FACET()
