@@ -31,5 +31,13 @@ test: $(VENV)/.installed
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -ra -m "not browser and not slow"
 
+BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench --corpus $(BENCH_CORPUS)
+
+bench-smoke: $(VENV)/.installed
+	$(BIN)/python -m bench --smoke --out bench/out/smoke
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 
-def open_text(path: str | Path, mode: str = "rt"):
-    """Open a JSON Lines file for text I/O, gzipped when the name ends in ``.gz``."""
+def open_text(path: str | Path, mode: str = "rt", *, gz: bool | None = None):
+    """Open a JSON Lines file for text I/O, gzipped when ``gz`` (default: name ends in ``.gz``)."""
     path = Path(path)
-    if path.suffix == ".gz":
+    if gz if gz is not None else path.suffix == ".gz":
         return gzip.open(path, mode, encoding="utf-8")
     return open(path, mode, encoding="utf-8", newline="\n")
 

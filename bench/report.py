@@ -80,6 +80,7 @@ def render_markdown(results: dict, *, note: str = "", chart: str | None = "bench
     meta, build, seq, conc, servers, ratios = (results["meta"], results["build"], results["sequential"],
                                                results["concurrent"], results["servers"], results["ratios"])
     m, v, c, s = meta["machine"], meta["versions"], meta["corpus"], meta["settings"]
+    g = meta.get("git") or {}
     limit_note = f" (first {c['limit']} rows)" if c.get("limit") else ""
     lines = [
         "# Benchmarks: artsearch vs Datasette (SQLite FTS5)",
@@ -103,6 +104,7 @@ def render_markdown(results: dict, *, note: str = "", chart: str | None = "bench
         f"| Load average (1/5/15 min) | before {', '.join(f'{x:.2f}' for x in meta['loadavg_before'])}; "
         f"after {', '.join(f'{x:.2f}' for x in meta['loadavg_after'])} |",
         f"| Python | {m['python']} |",
+        f"| artsearch code | commit {g.get('commit')}{' plus uncommitted changes' if g.get('dirty') else ''} |",
         f"| Versions | artsearch {v.get('artsearch')}, Whoosh {v.get('whoosh')}, waitress {v.get('waitress')}, "
         f"Datasette {v.get('datasette')}, sqlite-utils {v.get('sqlite-utils')}, SQLite {v.get('sqlite')} |",
         f"| Corpus | `{c['path']}`{limit_note}: "

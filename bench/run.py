@@ -96,6 +96,16 @@ def versions() -> dict:
     return found
 
 
+def git_state() -> dict:
+    """The commit benchmarked and whether the working tree had uncommitted changes."""
+    def git(*args):
+        done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(status) if status is not None else None}
+
+
 def run_json(argv: list[str]) -> tuple[dict, float]:
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True)
@@ -266,6 +276,7 @@ def run_benchmark(opts: Options) -> dict:
             "loadavg_before": load_before,
             "loadavg_after": os.getloadavg(),
             "versions": versions(),
+            "git": git_state(),
             "corpus": corpus_info,
             "settings": {"rounds": opts.rounds, "clients": opts.clients, "concurrent_seconds": opts.seconds,
                          "artsearch_threads": opts.threads, "queries": len(queries),
