@@ -10,19 +10,23 @@ from pathlib import Path
 
 import click
 
-from .authors import DEFAULT_STOPLIST
+from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
 from .config import DEFAULT_CORPUS, Config
-from .corpus import source_size
+from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
 from .errors import ArtsearchError
-from .indexer import build_index
+from .indexer import IndexStats, NothingToIndexError, build_index
 from .normalise import FIELD_ALIASES, NormaliseOptions
+
+CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language"}
 
 
 def index_option(fn):
     """``--index DIR``, shared by every command (env: ARTSEARCH_INDEX)."""
     return click.option(
-        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        # Not click.Path(file_okay=False): its usage error is three lines; each command
+        # reports a bad index path itself, in one line.
+        "--index", "index_dir", type=click.Path(path_type=Path),
         default=None, help="Index directory [default: $ARTSEARCH_INDEX or instance/index].",
     )(fn)
 
@@ -42,15 +46,45 @@ def parse_mappings(pairs) -> dict[str, str]:
 
 
 def load_config_file(path: Path) -> dict:
-    """Read a TOML or JSON file with optional keys ``map``, ``timezone``, ``author_stoplist``."""
+    """Read a TOML or JSON settings file (keys: ``CONFIG_KEYS``; see docs/reindexing.md)."""
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (OSError, ValueError) as e:
-        raise click.ClickException(f"Cannot read config file {path}: {e}") from e
+        raise click.ClickException(f"Cannot read config file {path}: {_one_line(e)}") from None
     if not isinstance(data, dict):
         raise click.ClickException(f"Config file {path} must hold a table/object")
+    unknown = set(data) - CONFIG_KEYS
+    if unknown:
+        raise click.ClickException(
+            f"Config file {path}: unknown key(s) {', '.join(sorted(unknown))}; "
+            f"expected {', '.join(sorted(CONFIG_KEYS))}")
+    if not isinstance(data.get("map", {}), dict):
+        raise click.ClickException(f"Config file {path}: 'map' must be a table of FIELD = \"column\"")
     return data
+
+
+def read_stoplist_file(path: Path) -> tuple[frozenset, frozenset]:
+    try:
+        return read_stoplist(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError as e:
+        raise click.ClickException(f"Cannot read author stoplist {path}: {e.strerror}") from None
+
+
+def _one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
+def write_report(path: Path | None, stats: IndexStats, error: str | None = None) -> None:
+    if not path:
+        return
+    data = stats.to_dict()
+    data["ok"] = error is None
+    data["error"] = error
+    try:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"Cannot write the report {path}: {e.strerror}") from None
 
 
 @click.command()
@@ -59,48 +93,73 @@ def load_config_file(path: Path) -> dict:
 @click.option("--full", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are gone from the sources.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="Indexing processes.")
+              help="Indexing processes (Whoosh's multiprocessing writer when > 1).")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read an article field from a named column, e.g. --map body=content.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="TOML/JSON file with map, timezone and author_stoplist settings.")
 @click.option("--timezone", "tz_name", default=None, help="Zone for dates without one [default: UTC].")
-@click.option("--author-stoplist", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File of extra non-author names to drop, one per line.")
+@click.option("--author-stoplist", type=click.Path(path_type=Path),
+              help="File of extra non-author names (one per line; ~word drops names containing it).")
+@click.option("--no-detect-language", is_flag=True,
+              help="Do not guess the language of records without a language field.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of the run (counts and every problem) here.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record lines.")
 def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_name, author_stoplist,
-            report_path, quiet):
+            no_detect_language, report_path, quiet):
     """Index SOURCES (default: the bundled corpus/) into the search index.
 
     SOURCES are JSON Lines, CSV or TSV files (optionally .gz), directories of .txt, .md
     or .html articles, or - for JSON Lines on stdin. Re-running updates only new and
-    changed articles.
+    changed articles; --full rebuilds beside the live index and swaps it in atomically.
+    Exit status 0 means every record was indexed or skipped for a reported reason.
 
     \b
     Example:
         artsearch reindex ../shared/corpus/fakehealth-news.jsonl --report report.json
+        artsearch reindex articles.csv --map body=content --map outlet=publication
     """
     config = Config.from_env()
     if index_dir:
         config = dataclasses.replace(config, index_dir=index_dir)
+    if config.index_dir.exists() and not config.index_dir.is_dir():
+        raise click.ClickException(f"Cannot write the index at {config.index_dir}: it is a file, not a directory")
+    if config_file and not config_file.is_file():
+        raise click.ClickException(f"Config file not found: {config_file}")
     settings = load_config_file(config_file) if config_file else {}
-    field_map = parse_mappings(f"{k}={v}" for k, v in (settings.get("map") or {}).items())
-    field_map.update(parse_mappings(mappings))
-    stoplist = set(DEFAULT_STOPLIST) | {s.casefold() for s in settings.get("author_stoplist") or []}
-    if author_stoplist:
-        stoplist |= {line.strip().casefold() for line in author_stoplist.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#")}
+    try:
+        field_map = parse_mappings(f"{k}={v}" for k, v in (settings.get("map") or {}).items())
+        field_map.update(parse_mappings(mappings))
+    except click.BadParameter as e:
+        raise click.ClickException(f"Invalid --map: {e.message}") from None
+    stop_names = set(DEFAULT_STOPLIST) | {" ".join(str(s).split()).casefold()
+                                          for s in settings.get("author_stoplist") or []}
+    stop_words = set(NON_NAME_WORDS)
+    stoplist_files = [Path(p) for p in [settings.get("author_stoplist_file"), author_stoplist] if p]
+    for path in stoplist_files:
+        if not path.is_file():
+            raise click.ClickException(f"Author stoplist not found: {path}")
+        names, words = read_stoplist_file(path)
+        stop_names |= names
+        stop_words |= words
     try:
         tz = get_timezone(tz_name or settings.get("timezone"))
     except DateError as e:
-        raise click.BadParameter(str(e), param_hint="--timezone") from None
-    options = NormaliseOptions(field_map=field_map, default_tz=tz, author_stoplist=frozenset(stoplist))
+        raise click.ClickException(f"Invalid --timezone: {e}") from None
+    options = NormaliseOptions(
+        field_map=field_map, default_tz=tz, author_stoplist=frozenset(stop_names),
+        author_stopwords=frozenset(stop_words),
+        detect_language=not no_detect_language and settings.get("detect_language", True) is not False,
+    )
     sources = list(sources) or [str(DEFAULT_CORPUS)]
+    if sources.count("-") > 1:
+        raise click.ClickException("Standard input (-) can be read only once")
     for source in sources:
-        if source != "-" and not Path(source).exists():
-            raise click.ClickException(f"Source not found: {source}")
+        try:
+            check_source(source)
+        except ArtsearchError as e:
+            raise click.ClickException(e.get_message()) from None
 
     show_bar = not quiet and sys.stderr.isatty()
     total = sum(source_size(s) for s in sources)
@@ -111,16 +170,19 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
             bar.__enter__()
         stats = build_index(sources, config.index_dir, full=full, prune=prune, workers=workers,
                             options=options, progress=progress)
+    except NothingToIndexError as e:
+        write_report(report_path, e.stats, e.get_message())
+        raise click.ClickException(_one_line(e.get_message())) from None
     except ArtsearchError as e:
-        raise click.ClickException(e.get_message()) from None
+        raise click.ClickException(_one_line(e.get_message())) from None
     except OSError as e:
-        raise click.ClickException(f"Could not write the index at {config.index_dir}: {e}") from None
+        reason = e.strerror or str(e)
+        raise click.ClickException(f"Cannot write the index at {config.index_dir}: {reason}") from None
     finally:
         if bar:
             bar.__exit__(None, None, None)
 
-    if report_path:
-        report_path.write_text(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    write_report(report_path, stats)
     echo = click.echo
     if not quiet:
         for problem in stats.problems[:50]:

@@ -53,6 +53,27 @@ def read_corpus(path: str | Path) -> Iterator[SourceRecord]:
     yield from _read_file(path)
 
 
+def check_source(path: str | Path) -> None:
+    """Raise ``CorpusError`` unless ``path`` is ``-``, a directory, or a file of a known kind."""
+    if str(path) == "-":
+        return
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"Source not found: {path}")
+    if path.is_dir():
+        return
+    if _kind(path) not in DOCUMENT_SUFFIXES | TABLE_SUFFIXES:
+        raise CorpusError(
+            f"Unknown source format: {path} (expected .jsonl, .csv, .tsv, .txt, .md or "
+            ".html, optionally .gz, or a directory)"
+        )
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as e:
+        raise CorpusError(f"Cannot read source {path}: {e.strerror}") from None
+
+
 def source_size(path: str | Path) -> int:
     """Return the number of bytes a source holds on disk (0 for stdin), for progress."""
     if str(path) == "-":
@@ -84,7 +105,10 @@ def _read_file(path: Path) -> Iterator[SourceRecord]:
     name = str(path)
     if kind in {".jsonl", ".ndjson", ".json"}:
         with _open_binary(path) as fh:
-            yield from _read_jsonl(fh, name)
+            if kind == ".json" and _starts_with(fh, b"["):
+                yield from _read_json_array(fh, name)
+            else:
+                yield from _read_jsonl(fh, name)
     elif kind in {".csv", ".tsv"}:
         with _open_binary(path) as fh:
             yield from _read_table(fh, name, tab=kind == ".tsv")
@@ -98,10 +122,19 @@ def _read_file(path: Path) -> Iterator[SourceRecord]:
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
+    """Decode UTF-8; repair anything else and say how (the reason goes into the report).
+
+    Text that is not UTF-8 is most often Windows-1252/Latin-1 ("caf\\xe9"), so that is
+    tried first; bytes that fit no encoding become U+FFFD.
+    """
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as e:
-        return raw.decode("utf-8", errors="replace"), f"undecodable bytes replaced ({e.reason})"
+        reason = f"{e.reason} at byte {e.start}"
+    try:
+        return raw.decode("cp1252"), f"not UTF-8 ({reason}); decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), f"undecodable bytes replaced ({reason})"
 
 
 def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
@@ -125,20 +158,60 @@ def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
         yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
 
 
+def _starts_with(fh, prefix: bytes) -> bool:
+    """Peek at the first non-blank bytes of a seekable binary file."""
+    head = fh.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n")
+    fh.seek(0)
+    return head.startswith(prefix)
+
+
+def _read_json_array(fh, name: str) -> Iterator[SourceRecord]:
+    """A ``.json`` file holding one array of objects; records are numbered by position."""
+    try:
+        raw = fh.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+        return
+    text, repaired = _decode(raw.lstrip(b"\xef\xbb\xbf"))
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as e:
+        yield SourceRecord(name, e.lineno, error=f"malformed JSON: {e.msg} at column {e.colno}")
+        return
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            yield SourceRecord(name, n, error=f"expected a JSON object, got {type(item).__name__}")
+            continue
+        yield SourceRecord(name, n, data=item, repaired=repaired, size=len(raw) // max(1, len(items)))
+
+
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(header: str, default: str = ",") -> str:
+    """Return the delimiter of a CSV file from its header line (the commonest candidate).
+
+    ``csv.Sniffer`` looks at whole rows, where a body full of commas or semicolons
+    easily outvotes the real delimiter; column names almost never contain one.
+    """
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else default
+
+
 def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
-    raw = fh.read()
+    try:
+        raw = fh.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+        return
     text, repaired = _decode(raw)
     if text.startswith("\ufeff"):
         text = text[1:]
-    sample = text[:64 * 1024]
-    if tab:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    first_line = text.split("\n", 1)[0]
+    dialect = csv.excel_tab if tab else csv.excel
+    delimiter = sniff_delimiter(first_line, "\t" if tab else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -269,6 +342,9 @@ class _PageParser(HTMLParser):
             self.title += data
 
 
+_PAGE_CHROME = re.compile(r"<(nav|aside|form|header|footer)\b.*?</\1\s*>", re.S | re.I)
+
+
 def parse_html_page(text: str) -> dict:
     """Take title/author/date/outlet from ``<meta>`` and ``<title>``; the body stays HTML.
 
@@ -290,6 +366,8 @@ def parse_html_page(text: str) -> dict:
     match = re.search(r"<body\b[^>]*>(.*)</body\s*>", text, re.S | re.I)
     body = match.group(1) if match else text
     body = re.sub(r"<head\b.*?</head\s*>", " ", body, flags=re.S | re.I)
+    # Site chrome, not article text: menus, sidebars, forms.
+    body = _PAGE_CHROME.sub(" ", body)
     data["body"] = body
     data["__html__"] = True
     return data

@@ -2,13 +2,20 @@
 
 Parsing is delegated to python-dateutil (ISO 8601 and free-form human dates) and the
 standard library (RFC 2822 via ``email.utils``); this module only decides policy:
-naive times are taken in ``default_tz`` (UTC unless configured), numbers are Unix
-epoch seconds or milliseconds, and impossible or far-future dates become "undated".
+
+- naive times are taken in ``default_tz`` (UTC unless ``--timezone`` says otherwise);
+- numbers are Unix epoch seconds, or milliseconds when too large to be seconds; a
+  4-digit number is a year, 8 digits are ``YYYYMMDD`` and 14 digits ``YYYYMMDDhhmmss``
+  (the web.archive.org timestamp);
+- a date without a year, an epoch before 1973 (0 is the classic "no date" sentinel),
+  a date before 1800 or more than two days in the future is "undated" (``DateError``).
 """
 
 from __future__ import annotations
 
 import email.utils
+import re
+import warnings
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as date_parser
@@ -17,6 +24,30 @@ from dateutil import tz as date_tz
 EARLIEST = datetime(1800, 1, 1, tzinfo=timezone.utc)
 # A publication date more than two days in the future is a crawl artefact.
 FUTURE_SLACK = timedelta(days=2)
+# Epoch values below this (1973-03-03) are sentinels or counters, not publication times.
+MIN_EPOCH_SECONDS = 100_000_000
+
+# Zone abbreviations that news sites print after a time. dateutil knows only UTC/GMT
+# and the local zone; without this table "2:05 pm EST" would silently become UTC.
+_H = 3600
+TZ_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
+    "EST": -5 * _H, "EDT": -4 * _H, "CST": -6 * _H, "CDT": -5 * _H,
+    "MST": -7 * _H, "MDT": -6 * _H, "PST": -8 * _H, "PDT": -7 * _H,
+    "AKST": -9 * _H, "AKDT": -8 * _H, "HST": -10 * _H,
+    "BST": 1 * _H, "IST": int(5.5 * _H), "CET": 1 * _H, "CEST": 2 * _H,
+    "EET": 2 * _H, "EEST": 3 * _H, "WET": 0, "WEST": 1 * _H,
+    "JST": 9 * _H, "KST": 9 * _H, "AEST": 10 * _H, "AEDT": 11 * _H,
+}
+
+# "Published: Nov 8, 2016", "Updated on 8 November 2016", "Posted 2016-11-08".
+_PREFIX = re.compile(
+    r"^\s*(?:(?:first\s+)?published|updated|last\s+updated|posted|modified|date|created)"
+    r"(?:\s+(?:on|at))?\s*[:\-]?\s*",
+    re.I,
+)
+_DIGITS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_NULLS = {"none", "null", "nan", "n/a", "na", "unknown", "undefined", "0000-00-00", "0000-00-00 00:00:00"}
 
 
 class DateError(ValueError):
@@ -40,16 +71,19 @@ def parse_date(value, default_tz: tzinfo = timezone.utc, now: datetime | None = 
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        parsed = _from_epoch(float(value))
+        parsed = _from_number(str(value) if isinstance(value, int) else repr(value))
     elif isinstance(value, str):
-        parsed = _parse_text(value.strip())
+        parsed = _parse_text(" ".join(value.split()))
         if parsed is None:
             return None
     else:
         raise DateError(f"unsupported date value {value!r}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=default_tz)
-    parsed = parsed.astimezone(timezone.utc)
+    try:
+        parsed = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError) as e:
+        raise DateError(f"date {value!r} is out of range") from e
     now = now or datetime.now(timezone.utc)
     if parsed < EARLIEST:
         raise DateError(f"date {value!r} is before {EARLIEST.year}")
@@ -58,30 +92,51 @@ def parse_date(value, default_tz: tzinfo = timezone.utc, now: datetime | None = 
     return parsed
 
 
-def _from_epoch(number: float) -> datetime:
+def _from_number(text: str) -> datetime:
+    """Read a bare number: a year, YYYYMMDD, YYYYMMDDhhmmss, or epoch s/ms."""
+    if text.isdigit() and len(text) in (4, 8, 14):
+        fmt = {4: "%Y", 8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}[len(text)]
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            if len(text) == 4:
+                raise DateError(f"{text!r} is not a year") from None
+            # Not a calendar date: fall through and try it as an epoch value.
+    number = float(text)
     # Millisecond timestamps are 1000x larger: anything past the year 5138 in seconds is ms.
     if abs(number) > 1e11:
         number /= 1000.0
+    if number < MIN_EPOCH_SECONDS:
+        raise DateError(f"{text!r} is not a plausible Unix timestamp")
     try:
         return datetime.fromtimestamp(number, tz=timezone.utc)
     except (OverflowError, OSError, ValueError) as e:
-        raise DateError(f"epoch value {number!r} is out of range") from e
+        raise DateError(f"epoch value {text!r} is out of range") from e
 
 
 def _parse_text(text: str) -> datetime | None:
-    if not text or text.lower() in {"none", "null", "nan", "n/a", "unknown"}:
+    if not text or text.lower() in _NULLS:
         return None
-    if text.lstrip("-").replace(".", "", 1).isdigit():
-        return _from_epoch(float(text))
+    if _DIGITS.match(text):
+        return _from_number(text)
     try:
         return date_parser.isoparse(text)
     except (ValueError, OverflowError):
         pass
     try:
         return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
+    text = _PREFIX.sub("", text)
+    # Two parses with different default years tell us whether the text has a year at
+    # all: "Nov 8" must be undated, not 8 November of the current year.
     try:
-        return date_parser.parse(text, dayfirst=False, fuzzy=False)
-    except (ValueError, OverflowError, date_parser.ParserError) as e:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first = date_parser.parse(text, default=datetime(2000, 1, 1), tzinfos=TZ_ABBREVIATIONS)
+            second = date_parser.parse(text, default=datetime(2004, 1, 1), tzinfos=TZ_ABBREVIATIONS)
+    except (ValueError, OverflowError, TypeError) as e:
         raise DateError(f"unrecognised date {text[:60]!r}") from e
+    if first.year != second.year:
+        raise DateError(f"date {text[:60]!r} has no year")
+    return first

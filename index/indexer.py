@@ -92,6 +92,14 @@ class IndexStats:
         return data
 
 
+class NothingToIndexError(ArtsearchError):
+    """Not one usable article was read; ``stats`` still says why (for the report)."""
+
+    def __init__(self, message: str, *, stats: IndexStats):
+        super().__init__(message, status=1)
+        self.stats = stats
+
+
 @dataclasses.dataclass(frozen=True)
 class ParsedRecord:
     article: Article
@@ -211,11 +219,14 @@ def build_index(
         writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1)
         seen: set[str] = set()
         first_seen: dict[str, str] = {}
+        first_hash: dict[str, str] = {}
+        first_action: dict[str, str] = {}
         duplicates: dict[str, Article] = {}
         try:
             for parsed in iter_articles(sources, stats, options, progress):
                 article = parsed.article
                 where = f"{parsed.source}:{parsed.line}"
+                stats.text_bytes += len(article.body.encode("utf-8"))
                 if article.id in seen:
                     stats.problems.append(Problem(
                         parsed.source, parsed.line, "duplicate",
@@ -225,25 +236,29 @@ def build_index(
                     continue
                 seen.add(article.id)
                 first_seen[article.id] = where
-                stats.text_bytes += len(article.body.encode("utf-8"))
                 doc = to_document(article)
                 old_hash = existing.get(article.id)
                 if old_hash is None:
                     writer.add_document(**doc)
-                    stats.added += 1
+                    action = "added"
                 elif old_hash == doc["content_hash"]:
-                    stats.unchanged += 1
+                    action = "unchanged"
                 else:
                     writer.update_document(**doc)
-                    stats.updated += 1
+                    action = "updated"
+                _count(stats, action, +1)
+                first_hash[article.id] = doc["content_hash"]
+                first_action[article.id] = action
             if prune and existing:
                 for gone in existing.keys() - seen:
                     writer.delete_by_term("id", gone)
                     stats.deleted += 1
-            if stats.read == 0 and not existing:
-                raise ArtsearchError(
+            # Even with a live index: "nothing usable" is an error (and must never let
+            # --prune empty the index because a source was unreadable).
+            if stats.read == 0:
+                raise NothingToIndexError(
                     "No usable articles were read from " + ", ".join(map(str, sources))
-                    + f" ({stats.skipped} records skipped; see the report)", status=1
+                    + _first_problem(stats), stats=stats,
                 )
             writer.commit()
         except BaseException:
@@ -252,7 +267,7 @@ def build_index(
                 shutil.rmtree(build, ignore_errors=True)
             raise
         if duplicates:
-            _write_duplicate_winners(ix, duplicates)
+            _write_duplicate_winners(ix, duplicates, existing, first_hash, first_action, stats)
         stats.total = ix.doc_count()
         target = build or store.current_path()
         meta = store.read_meta(target) if not full else {}
@@ -272,13 +287,36 @@ def build_index(
     return stats
 
 
-def _write_duplicate_winners(ix, duplicates: dict[str, Article]) -> None:
-    """Replace the first copy of each duplicated id with its last copy."""
+def _count(stats: IndexStats, action: str, delta: int) -> None:
+    setattr(stats, action, getattr(stats, action) + delta)
+
+
+def _first_problem(stats: IndexStats) -> str:
+    if not stats.problems:
+        return ""
+    return f" ({stats.skipped} records skipped; first: {stats.problems[0]})"
+
+
+def _write_duplicate_winners(ix, duplicates: dict[str, Article], existing: dict[str, str],
+                             first_hash: dict[str, str], first_action: dict[str, str],
+                             stats: IndexStats) -> None:
+    """Replace the first copy of each duplicated id with its last copy, fixing the counts.
+
+    The first copy was already written (or left alone) by the main pass; what the run
+    did to the id is decided by comparing the winner with what the index held before.
+    """
     writer = ix.writer()
     try:
         for article_id, article in duplicates.items():
-            writer.delete_by_term("id", article_id)
-            writer.add_document(**to_document(article))
+            doc = to_document(article)
+            if doc["content_hash"] != first_hash.get(article_id):
+                writer.delete_by_term("id", article_id)
+                writer.add_document(**doc)
+            old_hash = existing.get(article_id)
+            final = ("added" if old_hash is None
+                     else "unchanged" if old_hash == doc["content_hash"] else "updated")
+            _count(stats, first_action.get(article_id, final), -1)
+            _count(stats, final, +1)
         writer.commit()
     except BaseException:
         writer.cancel()

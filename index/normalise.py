@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import bleach
 from slugify import slugify
 
-from .authors import DEFAULT_STOPLIST, normalise_authors
+from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, normalise_authors
 from .dates import DateError, parse_date
+from .language import detect_language
 from .models import Article
 
 # Searched in order; the first non-empty value wins.
@@ -35,9 +36,9 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "language": ("language", "lang", "locale"),
 }
 
-# Text beyond this many characters is cut (and reported) so one pathological record
-# cannot blow up memory, indexing time or page size. About 2 MB of UTF-8 text.
-MAX_BODY_CHARS = 2_000_000
+# Body text beyond this many bytes of UTF-8 is cut (and reported) so one pathological
+# record cannot blow up memory, indexing time or page size.
+MAX_BODY_BYTES = 2_000_000
 MAX_TITLE_CHARS = 1_000
 SLUG_MAX_LENGTH = 80
 
@@ -61,6 +62,8 @@ class NormaliseOptions:
     field_map: dict[str, str] = dataclasses.field(default_factory=dict)  # article field -> column
     default_tz: tzinfo = timezone.utc
     author_stoplist: frozenset = DEFAULT_STOPLIST
+    author_stopwords: frozenset = NON_NAME_WORDS
+    detect_language: bool = True
 
 
 DEFAULT_OPTIONS = NormaliseOptions()
@@ -127,10 +130,21 @@ def normalise_outlet(value, url: str = "") -> str:
 
 
 def normalise_language(value) -> str:
+    """Return the ISO 639 code of a ``language`` value ("en-US", "fr_FR", "de"), or ""."""
     if not value or not isinstance(value, str):
         return ""
     match = _LANGUAGE.match(value.strip())
     return match.group(1).lower() if match else ""
+
+
+def cut_text(text: str, max_bytes: int) -> str:
+    """Return ``text`` cut to at most ``max_bytes`` of UTF-8, at a word boundary if one is near."""
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    cut = data[:max_bytes].decode("utf-8", errors="ignore")
+    space = cut.rfind(" ", len(cut) - 200)
+    return (cut[:space] if space > 0 else cut).rstrip()
 
 
 def make_slug(title: str, article_id: str) -> str:
@@ -168,12 +182,18 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
     ``warnings`` when a list is given.
     """
     warn = warnings.append if warnings is not None else (lambda message: None)
-    body = clean_text(pick(data, "body", options))
+    raw_body = pick(data, "body", options)
+    if isinstance(raw_body, dict):
+        raise SkipRecord("body is a JSON object, not text")
+    body = clean_text(raw_body)
     if not body:
+        if "body" in options.field_map and options.field_map["body"] not in data:
+            raise SkipRecord(f"no body text (no column {options.field_map['body']!r})")
         raise SkipRecord("no body text")
-    if len(body) > MAX_BODY_CHARS:
-        warn(f"body cut from {len(body):,} to {MAX_BODY_CHARS:,} characters")
-        body = body[:MAX_BODY_CHARS]
+    size = len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        body = cut_text(body, MAX_BODY_BYTES)
+        warn(f"body cut from {size:,} to {len(body.encode('utf-8')):,} bytes (limit {MAX_BODY_BYTES:,})")
     title = clean_text(pick(data, "title", options), paragraphs=False)[:MAX_TITLE_CHARS]
     url = clean_text(pick(data, "url", options), paragraphs=False)
     if url and not re.match(r"^https?://", url, re.I):
@@ -189,14 +209,18 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
     except DateError as e:
         warn(f"undated: {e}")
         published = None
+    language = normalise_language(pick(data, "language", options))
+    if not language and options.detect_language:
+        language = detect_language(f"{title}\n{body}")
     return Article(
         id=article_id,
         title=title,
         body=body,
         slug=make_slug(title, article_id),
-        authors=normalise_authors(pick(data, "authors", options), options.author_stoplist),
+        authors=normalise_authors(pick(data, "authors", options), options.author_stoplist,
+                                  options.author_stopwords),
         outlet=normalise_outlet(pick(data, "outlet", options), url),
         published=published,
         url=url,
-        language=normalise_language(pick(data, "language", options)),
+        language=language,
     )

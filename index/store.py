@@ -19,7 +19,6 @@ import fcntl
 import json
 import os
 import shutil
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,7 +43,7 @@ class IndexStore:
     def current_name(self) -> str | None:
         try:
             name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return name or None
 
@@ -85,8 +84,9 @@ class IndexStore:
     def new_build(self) -> Path:
         """Create an empty build directory with a fresh Whoosh index in it."""
         self.builds_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        path = self.builds_dir / f"{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        # Names sort by creation time (microseconds), which _remove_abandoned_builds relies on.
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        path = self.builds_dir / f"{stamp}-{os.getpid()}"
         path.mkdir()
         whoosh_index.create_in(str(path), make_schema())
         return path
