@@ -13,7 +13,7 @@ $(BIN)/activate:
 	$(BIN)/pip install --upgrade pip >/dev/null
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[test,bench]'
 	touch $@
 
 $(INDEX)/CURRENT: | $(VENV)/.installed

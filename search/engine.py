@@ -183,11 +183,13 @@ class SearchEngine:
         )
 
     def _query_docs(self, searcher, view: IndexView, query) -> frozenset[int]:
+        # docs_for_query() runs the query per segment: a Not/AndNot matcher over a
+        # multi-segment reader at the top level misses documents in Whoosh 2.7.4.
         if query is None:
             return view.all_docs
         if query is wq.NullQuery:
             return frozenset()
-        return view.filter_set(("q", repr(query)), lambda: query.docs(searcher))
+        return view.filter_set(("q", repr(query)), lambda: searcher.docs_for_query(query))
 
     def _filter_sets(self, view: IndexView, request: SearchRequest) -> dict[str, frozenset[int]]:
         sets = {}
@@ -200,7 +202,7 @@ class SearchEngine:
             end = request.end.replace(tzinfo=None) if request.end else None
             date_query = wq.DateRange("published", start, end)
             searcher = self._local.searcher
-            sets["date"] = view.filter_set(("d", start, end), lambda: date_query.docs(searcher))
+            sets["date"] = view.filter_set(("d", start, end), lambda: searcher.docs_for_query(date_query))
         return sets
 
     def _highlight_spec(self, searcher, query, field: str) -> HighlightSpec:
