@@ -169,6 +169,18 @@ def test_sort_select_orders_by_date(page):
     assert page.locator("select[name=sort]").input_value() == "newest"
 
 
+def test_words_typed_on_the_home_page_get_relevance_order(page):
+    page.goto("/")
+    assert page.locator("select[name=sort]").input_value() == "newest"  # no words: newest first
+    page.fill("#q", "vaccine OR cancer OR hospital")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+    assert "sort" not in query_args(page)
+    assert page.locator("select[name=sort]").input_value() == "relevance"
+    assert hit_dates(page) != sorted(hit_dates(page), reverse=True)
+
+
 def test_date_inputs_filter_by_published(page):
     search(page, "vaccine OR cancer OR hospital")
     before = total(page)
