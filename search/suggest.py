@@ -1,14 +1,15 @@
 """"Did you mean": respell query words the index has never seen.
 
-Candidates come from the body field's own (stemmed) lexicon, within one and then two
-edits, ranked by document frequency; no separate spelling field is indexed (it doubled
-the indexing work). A stem is shown to the user as the word form an article actually
-uses, found in the first document that contains it.
+First every string one typo away from the word is stemmed and looked up in the body
+field, and the stem in most documents wins; failing that, stems within two edits come
+from the body lexicon. The stem is shown as the word form closest to what was typed
+among the forms articles containing it actually use (stems are not words). No separate spelling field is indexed (it doubled indexing work).
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -16,7 +17,8 @@ from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 
 _WORD = re.compile(r"(?<![\w:*?\"-])([^\W\d_]{3,})(?![\w:*?])")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
-SURFACE_SCAN_CHARS = 100_000
+SURFACE_SCAN_CHARS = 20_000
+SURFACE_DOCS = 8
 
 
 def _known(reader, word: str) -> bool:
@@ -28,23 +30,51 @@ def _known(reader, word: str) -> bool:
     )
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def correct_word(reader, word: str) -> str | None:
+    """Return the most frequent body term that a word one typo away from ``word`` stems
+    to ("celebrety" -> "celebr", the stem of celebrity), or None."""
+    own = TEXT_ANALYZER.term(word)
+    stems = {TEXT_ANALYZER.term(candidate) for candidate in one_edit_away(word)} - {own}
+    scored = [(reader.doc_frequency("body", stem), stem) for stem in stems]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] > 0 else None
+
+
 def correct_term(reader, stem: str) -> str | None:
     """Return the most frequent body term within two edits of ``stem``, or None."""
+    # Per segment: a segment reader walks its term index with a Levenshtein automaton,
+    # while the multi-segment reader's fallback computes the distance to every term.
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
     for distance in (1, 2):
-        candidates = {t for t in reader.terms_within("body", stem, distance, prefix=1) if t != stem}
+        candidates = {t for leaf in leaves for t in leaf.terms_within("body", stem, distance, prefix=1)}
+        candidates.discard(stem)
         if candidates:
             return max(candidates, key=lambda t: (reader.doc_frequency("body", t), t))
     return None
 
 
 def surface_form(searcher, term: str, typed: str) -> str:
-    """Return the form of ``term`` closest to ``typed`` in the first article that has it."""
+    """Return the written form of ``term`` closest to ``typed``, from the first articles
+    that contain it (one stem covers several words: celebrity, celebrated)."""
     reader = searcher.reader()
     postings = reader.postings("body", term)
-    if not postings.is_active():
-        return term
-    body = searcher.stored_fields(postings.id()).get("body", "")[:SURFACE_SCAN_CHARS]
-    forms = {t.original.lower() for t in TEXT_ANALYZER(body, keeporiginal=True) if t.text == term}
+    forms: set[str] = set()
+    for docnum in islice(postings.all_ids(), SURFACE_DOCS):
+        body = searcher.stored_fields(docnum).get("body", "")[:SURFACE_SCAN_CHARS]
+        forms.update(t.original.lower() for t in TEXT_ANALYZER(body, keeporiginal=True) if t.text == term)
     if not forms:
         return term
     typed = typed.lower()
@@ -67,11 +97,12 @@ def suggest_query(searcher, text: str) -> str | None:
         word = match.group(1)
         if word in _OPERATORS or _known(reader, word):
             return word
-        term = correct_term(reader, TEXT_ANALYZER.term(word))
+        folded = FOLD_ANALYZER.fold(word)
+        term = correct_word(reader, folded) or correct_term(reader, TEXT_ANALYZER.term(word))
         if term is None:
             return word
         changed = True
-        return surface_form(searcher, term, word)
+        return surface_form(searcher, term, folded)
 
     parts = text.split('"')
     parts[::2] = [_WORD.sub(fix, part) for part in parts[::2]]
