@@ -20,7 +20,7 @@ DOCS = PROJECT_ROOT / "docs"
 @click.option("--smoke", is_flag=True,
               help="Tiny run: first 200 articles, the smoke queries, 2 rounds, 2 s of load. No docs.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N articles.")
-@click.option("--rounds", type=click.IntRange(1), default=None, help="Sequential rounds over the query mix [10].")
+@click.option("--rounds", type=click.IntRange(1), default=None, help="Sequential rounds over the query mix [20].")
 @click.option("--clients", type=click.IntRange(1), default=8, show_default=True, help="Concurrent clients.")
 @click.option("--seconds", type=click.FloatRange(0.5), default=None,
               help="Seconds of concurrent load per engine [20].")

@@ -40,7 +40,7 @@ class Options:
     out: Path
     smoke: bool = False
     limit: int | None = None
-    rounds: int = 10
+    rounds: int = 20
     clients: int = 8
     seconds: float = 20.0
     threads: int = 4
