@@ -4,10 +4,14 @@ incremental updates keyed on a content hash. Every unusable record is reported.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import json
+import multiprocessing.util
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
@@ -216,6 +220,8 @@ def build_index(
         else:
             existing = _existing_hashes(ix)
         stats.full = full
+        if workers > 1:
+            multiprocessing.util.register_after_fork(stats, _die_with_parent)
         writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1)
         seen: set[str] = set()
         first_seen: dict[str, str] = {}
@@ -260,7 +266,11 @@ def build_index(
                     "No usable articles were read from " + ", ".join(map(str, sources))
                     + _first_problem(stats), stats=stats,
                 )
-            writer.commit()
+            if full or stats.added or stats.updated or stats.deleted:
+                writer.commit()
+            else:
+                # Nothing changed: no new Whoosh generation, so servers keep their caches.
+                writer.cancel()
         except BaseException:
             writer.cancel()
             if build is not None:
@@ -287,6 +297,20 @@ def build_index(
     return stats
 
 
+def _die_with_parent(_obj=None) -> None:
+    """In a forked indexing worker: ask Linux to SIGKILL us when the parent dies.
+
+    Whoosh's workers block on a queue the dead parent would never feed, so without this
+    a SIGKILLed reindex leaves orphans behind forever.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _count(stats: IndexStats, action: str, delta: int) -> None:
     setattr(stats, action, getattr(stats, action) + delta)
 
@@ -306,18 +330,23 @@ def _write_duplicate_winners(ix, duplicates: dict[str, Article], existing: dict[
     did to the id is decided by comparing the winner with what the index held before.
     """
     writer = ix.writer()
+    wrote = False
     try:
         for article_id, article in duplicates.items():
             doc = to_document(article)
             if doc["content_hash"] != first_hash.get(article_id):
                 writer.delete_by_term("id", article_id)
                 writer.add_document(**doc)
+                wrote = True
             old_hash = existing.get(article_id)
             final = ("added" if old_hash is None
                      else "unchanged" if old_hash == doc["content_hash"] else "updated")
             _count(stats, first_action.get(article_id, final), -1)
             _count(stats, final, +1)
-        writer.commit()
+        if wrote:
+            writer.commit()
+        else:
+            writer.cancel()
     except BaseException:
         writer.cancel()
         raise

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing.util
 import os
 import shutil
 from datetime import datetime, timezone
@@ -139,7 +140,20 @@ class WriterLock:
         fh.write(f"pid {os.getpid()}")
         fh.flush()
         self._fh = fh
+        # A forked worker (Whoosh's multiprocessing writer) inherits this descriptor, and
+        # a flock lives until every copy is closed: were the parent SIGKILLed, a surviving
+        # worker would keep the index locked. Workers drop their copy at once.
+        multiprocessing.util.register_after_fork(self, WriterLock._forget_in_child)
         return self
+
+    def _forget_in_child(self) -> None:
+        # Close only this process's descriptor; flock(LOCK_UN) would unlock the parent too.
+        if self._fh is not None:
+            try:
+                os.close(self._fh.fileno())
+            except OSError:
+                pass
+            self._fh = None
 
     def __exit__(self, *exc) -> None:
         if self._fh is not None:
