@@ -79,6 +79,8 @@ def test_result_opens_article_with_highlighted_query(page):
     assert page.locator("article.article h1").inner_text() == title
     marks = page.locator(".article .body mark").all_inner_texts()
     assert marks and {m.lower() for m in marks} <= {"screening"}
+    # Fixture dates carry no time of day, so none is shown.
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", page.locator(".article time").inner_text())
     # The way back keeps the query.
     assert query_args(page)["q"] == ["screening"]
     with page.expect_navigation():
