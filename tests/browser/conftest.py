@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def browser_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(browser_index) -> str:
+def server(browser_index) -> Iterator[str]:
     """Base URL (no trailing slash) of a live ``artsearch serve`` over the fixture corpus."""
     port = free_port()
     process = subprocess.Popen(
