@@ -24,7 +24,7 @@ from index.models import Article
 from index.store import IndexStore
 
 from .facets import FACETS, FacetColumns, build_facets
-from .query import ParsedQuery, build_query, highlight_terms, phrase_sequences
+from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .request import SearchRequest
 from .results import Hit, SearchResult
 from .suggest import suggest_query
@@ -43,6 +43,7 @@ class IndexView:
         self.size = reader.doc_count_all()
         self.all_docs = frozenset(reader.all_doc_ids())
         self.columns = FacetColumns(reader)
+        self.query_fields = tuple(f for f in DEFAULT_FIELDS if reader.field_length(f) > 0) or ("title", "body")
         # Sort orders: dated documents by time, undated ones last in both directions.
         published = reader.column_reader("published") if reader.has_column("published") else None
         years = self.columns.doc_values["year"]
@@ -130,7 +131,7 @@ class SearchEngine:
         started = time.perf_counter()
         searcher = self.searcher()
         view = self.view(searcher)
-        parsed = build_query(request.q, searcher.schema)
+        parsed = build_query(request.q, searcher.schema, view.query_fields)
         notes = list(parsed.notes)
         query = parsed.query
         matched_any = False
@@ -254,7 +255,7 @@ class SearchEngine:
     def highlight_article(self, article: Article, q: str) -> str:
         """Return the article body as sanitised HTML with the query's words marked."""
         searcher = self.searcher()
-        parsed: ParsedQuery = build_query(q, searcher.schema)
+        parsed: ParsedQuery = build_query(q, searcher.schema, self.view(searcher).query_fields)
         english = article.language in ("", "en")
         field = "body" if english else "body_intl"
         query = parsed.query if parsed.query is not wq.NullQuery else None

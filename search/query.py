@@ -72,8 +72,8 @@ def normalise_query_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _make_parser(schema, group) -> MultifieldParser:
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, group=group, plugins=[])
+def _make_parser(schema, group, fields) -> MultifieldParser:
+    parser = MultifieldParser(list(fields), schema, group=group, plugins=[])
     # An explicit plugin list: no single-quote phrases (apostrophes are common in
     # words), no boosts or fuzzy syntax users trip over by accident.
     for plugin in (WhitespacePlugin(), FieldsPlugin(), WildcardPlugin(), PhrasePlugin(),
@@ -82,26 +82,31 @@ def _make_parser(schema, group) -> MultifieldParser:
     return parser
 
 
-def build_query(text: str, schema) -> ParsedQuery:
-    """Return the parsed query for ``text``; never raises on user input."""
+def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> ParsedQuery:
+    """Return the parsed query for ``text``; never raises on user input.
+
+    ``fields`` are searched by bare words; the engine leaves out the ``*_intl`` twins
+    when the index holds no non-English article (each field is one more posting list
+    to merge for every word).
+    """
     text = normalise_query_text(text)
     notes: list[str] = []
     if not text:
         return ParsedQuery(text, None)
-    prepared = _prepare(text, notes)
-    query = _parse(prepared, schema, AndGroup)
+    prepared = _prepare(text, notes, intl="body_intl" in fields)
+    query = _parse(prepared, schema, AndGroup, fields)
     if query is None:
         notes.append("The query could not be parsed as written; it was read as plain words.")
         prepared = _literal(text)
-        query = _parse(prepared, schema, AndGroup)
+        query = _parse(prepared, schema, AndGroup, fields)
     if query is None:
         # Only operators or punctuation: nothing can match.
         return ParsedQuery(text, wq.NullQuery, None, tuple(notes))
-    any_query = _parse(prepared, schema, OrGroup) if _is_plain_words(prepared) else None
+    any_query = _parse(prepared, schema, OrGroup, fields) if _is_plain_words(prepared) else None
     return ParsedQuery(text, query, any_query, tuple(notes))
 
 
-def _prepare(text: str, notes: list[str]) -> str:
+def _prepare(text: str, notes: list[str], intl: bool = True) -> str:
     if text.count('"') % 2:
         notes.append("An unbalanced quote mark was ignored.")
         idx = text.rfind('"')
@@ -123,7 +128,8 @@ def _prepare(text: str, notes: list[str]) -> str:
     text = '"'.join(parts)
     text = _WILDCARD.sub(lambda m: _short_wildcard(m, notes), text)
     # title: and body: must also search the unstemmed twins used by non-English articles.
-    text = _DUAL_FIELD.sub(lambda m: f"({m.group(1)}:{m.group(2)} OR {m.group(1)}_intl:{m.group(2)})", text)
+    if intl:
+        text = _DUAL_FIELD.sub(lambda m: f"({m.group(1)}:{m.group(2)} OR {m.group(1)}_intl:{m.group(2)})", text)
     # A dangling operator ("vaccine AND", "OR flu") is read as the word itself would be
     # by nobody; drop it.
     words = text.split(" ")
@@ -149,11 +155,11 @@ def _is_plain_words(text: str) -> bool:
     return bool(re.fullmatch(r"[\w\s]+", text)) and len(text.split()) > 1
 
 
-def _parse(text: str, schema, group) -> wq.Query | None:
+def _parse(text: str, schema, group, fields=DEFAULT_FIELDS) -> wq.Query | None:
     if not text.strip():
         return None
     try:
-        query = _make_parser(schema, group).parse(text)
+        query = _make_parser(schema, group, fields).parse(text)
     except Exception:  # Whoosh raises assorted types on odd input; we fall back to literal
         return None
     query = query.normalize()

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 
 import bleach
+
+from index.analysis import WORD
 
 # The teaser highlighter never scans more than this much of a body: beyond it a
 # document is too long to be shown whole anyway, and tokenising it costs time.
@@ -29,13 +32,29 @@ class HighlightSpec:
         return bool(self.terms or self.phrases)
 
 
+# Escaped text with bare <mark> and </mark> tags and nothing else that could be markup.
+# bleach returns such a string unchanged (tests/test_teasers.py checks this on real
+# teasers), so it is passed through without paying for an html5lib parse per teaser.
+_ALREADY_CLEAN = re.compile(r"(?:[^<>&]|&(?:amp|lt|gt|quot|#x27);|</?mark>)*")
+
+
 def sanitise_teaser(fragment: str) -> str:
     """Remove every tag except ``<mark>`` (with no attributes)."""
+    if _ALREADY_CLEAN.fullmatch(fragment):
+        return fragment
     return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
 
 
+def _tokens(text: str, analyzer) -> list[tuple[str, int, int]]:
+    """(term, start, end) for every word; the analyzer's memo without Token objects."""
+    convert = getattr(analyzer, "term", None) if getattr(analyzer, "stemming", False) else getattr(analyzer, "fold", None)
+    if convert is None:
+        return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
+    return [(convert(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
 def _matched_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]]:
-    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
+    tokens = _tokens(text, analyzer)
     # group[i]: which match token i belongs to (None: unmatched). A phrase occurrence is
     # one group, so it is rendered as one span; separate word matches stay separate.
     group: list[int | None] = [None] * len(tokens)

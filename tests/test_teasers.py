@@ -45,3 +45,32 @@ def test_long_body_fragment_is_bounded():
     text = ("filler " * 2000) + "needle " + ("filler " * 2000)
     html = make_teaser(text, TEXT_ANALYZER, spec("needl"), maxchars=200)
     assert "<mark>needle</mark>" in html and len(html) < 400
+
+
+def test_fast_path_only_skips_bleach_when_bleach_would_change_nothing():
+    import bleach
+
+    from search.teasers import _ALREADY_CLEAN
+
+    samples = [
+        make_teaser('Tom & "Jerry" <3 it\'s <b>x</b> vaccine', TEXT_ANALYZER, spec("vaccin")),
+        make_teaser("a < b > c & d vaccine", TEXT_ANALYZER, spec("vaccin")),
+    ]
+    for teaser in samples:
+        assert _ALREADY_CLEAN.fullmatch(teaser)
+        assert bleach.clean(teaser, tags={"mark"}, attributes={}, strip=True) == teaser
+    for hostile in ['<mark onclick="x">a</mark>', "<script>x</script>", "&unknown; <b>", "<img src=x onerror=y>"]:
+        assert not _ALREADY_CLEAN.fullmatch(hostile)
+        assert sanitise_teaser(hostile) == bleach.clean(hostile, tags={"mark"}, attributes={}, strip=True)
+
+
+def test_fast_path_agrees_with_bleach_on_real_teasers(fakehealth_engine):
+    import bleach
+    from werkzeug.datastructures import MultiDict
+
+    from search.request import SearchRequest
+
+    for q in ["vaccine", '"breast cancer"', "heart attack", "drug OR pill", "study"]:
+        result = fakehealth_engine.search(SearchRequest.from_args(MultiDict([("q", q), ("per_page", "50")])))
+        for hit in result.hits:
+            assert bleach.clean(hit.teaser_html, tags={"mark"}, attributes={}, strip=True) == hit.teaser_html
