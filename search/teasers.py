@@ -19,6 +19,10 @@ from index.analysis import WORD
 # The teaser highlighter never scans more than this much of a body: beyond it a
 # document is too long to be shown whole anyway, and tokenising it costs time.
 MAX_SCAN_CHARS = 200_000
+# Teasers look for matches in the first part of a body first: a common word matches
+# early, and tokenising a long article whole for two fragments is wasted work. Only
+# when nothing matches there is the rest scanned.
+FIRST_SCAN_CHARS = 10_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,8 +103,11 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 def make_teaser(text: str, analyzer, spec: HighlightSpec, maxchars: int = 240, top: int = 2) -> str:
     """Return sanitised HTML: the best fragment(s) around matches, else the body's start."""
     text = text or ""
-    scan = text[:MAX_SCAN_CHARS]
+    scan = text[:FIRST_SCAN_CHARS]
     spans = _matched_spans(scan, analyzer, spec) if spec else []
+    if not spans and spec and len(text) > FIRST_SCAN_CHARS:
+        scan = text[:MAX_SCAN_CHARS]
+        spans = _matched_spans(scan, analyzer, spec)
     if spans:
         parts = []
         for start, end in _best_windows(spans, len(scan), maxchars, top):
