@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
+from .report import render_markdown, render_svg
 from .run import DEFAULT_CORPUS, DEFAULT_OUT, PROJECT_ROOT, BenchError, Options, ServerError, run_benchmark, write_results
 
 DOCS = PROJECT_ROOT / "docs"
@@ -32,7 +34,10 @@ DOCS = PROJECT_ROOT / "docs"
               help="Write docs/benchmarks.md and docs/benchmarks.svg [default: on, off with --smoke].")
 @click.option("--note", default="", help="A sentence of context printed at the top of the report.")
 @click.option("--keep-work", is_flag=True, help="Keep the scratch indexes under OUT/work.")
-def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline, write_docs, note, keep_work):
+@click.option("--report-from", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Do not run; re-render docs/benchmarks.md and .svg from this results JSON.")
+def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline, write_docs, note, keep_work,
+         report_from):
     """Benchmark artsearch against Datasette + SQLite FTS5 on one corpus.
 
     Builds artsearch's index, a SQLite FTS5 database and a plain Whoosh index from the
@@ -45,6 +50,10 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline,
         python -m bench --corpus ../shared/corpus/fakehealth-news.jsonl
         python -m bench --smoke --out /tmp/bench-smoke
     """
+    if report_from:
+        results = json.loads(report_from.read_text(encoding="utf-8"))
+        write_docs_from(results, note)
+        return
     if smoke:
         opts = Options.smoke_defaults(out, corpus)
     else:
@@ -60,17 +69,20 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline,
         results = run_benchmark(opts)
     except (BenchError, ServerError) as e:
         raise click.ClickException(str(e)) from None
+    results["meta"]["note"] = note
     path = write_results(results, out)
     click.echo(f"Raw results: {path}")
-    from .report import render_markdown, render_svg
-
     if write_docs if write_docs is not None else not smoke:
-        DOCS.mkdir(exist_ok=True)
-        (DOCS / "benchmarks.md").write_text(render_markdown(results, note=note), encoding="utf-8")
-        (DOCS / "benchmarks.svg").write_text(render_svg(results), encoding="utf-8")
-        click.echo(f"Report: {DOCS / 'benchmarks.md'}, chart: {DOCS / 'benchmarks.svg'}")
+        write_docs_from(results, note)
     for t in results["targets"]:
         verdict = "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
         value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
         click.echo(f"{verdict:>12}  {t['name']}: {value} ({t['op']} {t['threshold']:g})")
     sys.stdout.flush()
+
+
+def write_docs_from(results: dict, note: str) -> None:
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.md").write_text(render_markdown(results, note=note), encoding="utf-8")
+    (DOCS / "benchmarks.svg").write_text(render_svg(results), encoding="utf-8")
+    click.echo(f"Report: {DOCS / 'benchmarks.md'}, chart: {DOCS / 'benchmarks.svg'}")

@@ -79,6 +79,7 @@ def _verdict(t):
 def render_markdown(results: dict, *, note: str = "", chart: str | None = "benchmarks.svg") -> str:
     meta, build, seq, conc, servers, ratios = (results["meta"], results["build"], results["sequential"],
                                                results["concurrent"], results["servers"], results["ratios"])
+    note = note or meta.get("note", "")
     m, v, c, s = meta["machine"], meta["versions"], meta["corpus"], meta["settings"]
     g = meta.get("git") or {}
     limit_note = f" (first {c['limit']} rows)" if c.get("limit") else ""
@@ -291,8 +292,9 @@ def render_svg(results: dict) -> str:
                    f'stroke-width="2" stroke-dasharray="3,2"/>')
         verdict = {"na": "not measured", "met": "met", "missed": "missed"}[state]
         shown = "n/a" if value is None else f"{value:.2f}"
+        caption = f"{shown} ({t['op']} {threshold:g}) {verdict}"
         out.append(f'<text x="{rx + rw + 8}" y="{y + 25}" fill="{COLOURS[state]}" font-weight="bold">'
-                   f'{shown} ({t["op"]} {threshold:g}) {verdict}</text>')
+                   f'{escape(caption)}</text>')
     out.append(f'<text x="10" y="{height - 14}" font-size="10" fill="#555">Ratios are artsearch / Datasette '
                f'(indexing: artsearch / straightforward Whoosh indexer, MB/s). Dashed line = threshold. '
                f'Shared {results["meta"]["machine"]["nproc"]}-CPU machine: absolute times are noisy.</text>')

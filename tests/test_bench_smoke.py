@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -18,7 +19,7 @@ MISSING = [m for m in ("datasette", "sqlite_utils") if importlib.util.find_spec(
 
 @pytest.mark.skipif(bool(MISSING), reason=f"needs the bench extra (pip install -e '.[bench]'); "
                                           f"missing: {', '.join(MISSING)}")
-def test_smoke_run_reports_both_engines(tmp_path):
+def test_smoke_run_reports_both_engines(tmp_path, monkeypatch):
     done = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -34,6 +35,12 @@ def test_smoke_run_reports_both_engines(tmp_path):
     assert {t["key"] for t in results["targets"]} == {"seq_p50", "seq_p95", "conc_throughput", "indexing"}
     assert results["meta"]["smoke"] is True
     assert not (tmp_path / "work").exists()  # scratch indexes are cleaned up
+
+    monkeypatch.syspath_prepend(str(ROOT))  # bench/ is a top-level package, not installed
+    from bench.report import render_markdown, render_svg
+
+    ElementTree.fromstring(render_svg(results))  # well-formed SVG
+    assert "| Sequential p50" in render_markdown(results)
 
 
 def test_scale_generator_makes_unique_varied_articles(tmp_path):
