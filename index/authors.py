@@ -104,7 +104,7 @@ def read_stoplist(text: str) -> tuple[frozenset, frozenset]:
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line.startswith("~"):
-            words.update(w.casefold() for w in line[1:].split())
+            words.update(w.lstrip("~").casefold() for w in line[1:].split())
         elif line:
             names.add(" ".join(line.split()).casefold())
     return frozenset(names), frozenset(words)

@@ -45,7 +45,9 @@ SLUG_MAX_LENGTH = 80
 _ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", re.I)
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
 _DROP_WITH_CONTENT = re.compile(r"<(script|style|noscript|template|iframe)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.I)
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|section|article|header|footer|pre|hr)\b[^>]*>", re.I)
+_HOST = re.compile(r"^[\w\-]+(?:\.[\w\-]+)+$")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
 # Control characters (but not tab/newline), zero-width spaces, bidi marks and BOMs.
@@ -79,6 +81,12 @@ def strip_html(text: str) -> str:
         return text
     text = _DROP_WITH_CONTENT.sub(" ", text)
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    if _BLOCK_TAG.search(text):
+        # Real markup: line breaks in the source are just spaces, as a browser shows
+        # them; paragraphs come from the block tags. (Plain text with a stray inline
+        # tag keeps its own line breaks.)
+        text = re.sub(r"\s+", " ", text)
+    text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n\n", text)
     cleaned = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
     return html.unescape(cleaned)
@@ -116,6 +124,8 @@ def outlet_from_url(url: str) -> str:
     except ValueError:
         return ""
     host = host.lower().rstrip(".")
+    if not _HOST.match(host):
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
