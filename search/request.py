@@ -59,6 +59,15 @@ class SearchRequest:
                    per_page=per_page, **filters)
 
     @property
+    def default_sort(self) -> str:
+        """Relevance when there are words to rank by; newest first when browsing."""
+        return "relevance" if self.q else "newest"
+
+    @property
+    def sort_is_default(self) -> bool:
+        return self.sort == self.default_sort
+
+    @property
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {key: getattr(self, key) for key in FILTER_KEYS if getattr(self, key)}
 
@@ -96,7 +105,7 @@ class SearchRequest:
             pairs.append(("from", req.date_from.isoformat()))
         if req.date_to:
             pairs.append(("to", req.date_to.isoformat()))
-        if req.sort != ("relevance" if req.q else "newest"):
+        if not req.sort_is_default:
             pairs.append(("sort", req.sort))
         if req.page != 1:
             pairs.append(("page", str(req.page)))
