@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from datetime import timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
 import bleach
@@ -42,6 +42,9 @@ MAX_BODY_BYTES = 2_000_000
 MAX_TITLE_CHARS = 1_000
 SLUG_MAX_LENGTH = 80
 
+_ARCHIVE_TIME = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/(\d{8,14})", re.I)
+# Local midnight crawled as 04:00Z/05:00Z can sit a few hours past a same-day snapshot.
+ARCHIVE_SLACK = timedelta(days=1)
 _ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", re.I)
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
 _DROP_WITH_CONTENT = re.compile(r"<(script|style|noscript|template|iframe)\b.*?(?:</\1\s*>|$)", re.I | re.S)
@@ -107,6 +110,18 @@ def clean_text(text, *, paragraphs: bool = True) -> str:
     text = _SPACES.sub(" ", text)
     text = _BLANKS.sub("\n\n", text)
     return "\n".join(line.strip() for line in text.strip().split("\n"))
+
+
+def archive_snapshot_time(url: str) -> datetime | None:
+    """Return when a web.archive.org URL was captured (its 14-digit timestamp), in UTC."""
+    match = _ARCHIVE_TIME.match(url or "")
+    if not match:
+        return None
+    digits = match.group(1).ljust(14, "0")
+    try:
+        return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def outlet_from_url(url: str) -> str:
@@ -218,6 +233,11 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         published = parse_date(pick(data, "published", options), options.default_tz)
     except DateError as e:
         warn(f"undated: {e}")
+        published = None
+    snapshot = archive_snapshot_time(url)
+    if published and snapshot and published > snapshot + ARCHIVE_SLACK:
+        warn(f"undated: published {published:%Y-%m-%d} is after the page was archived "
+             f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
         published = None
     language = normalise_language(pick(data, "language", options))
     if not language and options.detect_language:

@@ -120,3 +120,16 @@ def test_ids_are_stable_without_an_id_column():
 def test_unsafe_urls_are_dropped_and_schemeless_ones_fixed():
     assert normalise({"body": "x", "url": "javascript:alert(1)"}).url == ""
     assert normalise({"body": "x", "url": "www.etonline.com/a"}).url == "http://www.etonline.com/a"
+
+
+def test_date_after_archive_snapshot_is_dropped_with_a_warning():
+    from index.normalise import normalise
+
+    archived = "https://web.archive.org/web/20181218015531/https://www.eurekalert.org/x"
+    warnings = []
+    article = normalise({"id": "x", "body": "b", "published": "2018-12-29T05:00:00Z", "url": archived}, warnings=warnings)
+    assert article.published is None
+    assert warnings == ["undated: published 2018-12-29 is after the page was archived (2018-12-18), "
+                        "so it cannot be the publication date"]
+    same_day = normalise({"id": "x", "body": "b", "published": "2018-12-18T05:00:00Z", "url": archived})
+    assert same_day.published.isoformat() == "2018-12-18T05:00:00+00:00"
