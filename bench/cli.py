@@ -28,6 +28,8 @@ DOCS = PROJECT_ROOT / "docs"
               help="Seconds of concurrent load per engine [20].")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
               help="artsearch serve --threads.")
+@click.option("--workers", type=click.IntRange(1, 32), default=None,
+              help="artsearch reindex --workers [default: the number of CPUs].")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help="Also time the straightforward Whoosh indexer.")
 @click.option("--docs/--no-docs", "write_docs", default=None,
@@ -36,8 +38,8 @@ DOCS = PROJECT_ROOT / "docs"
 @click.option("--keep-work", is_flag=True, help="Keep the scratch indexes under OUT/work.")
 @click.option("--report-from", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Do not run; re-render docs/benchmarks.md and .svg from this results JSON.")
-def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline, write_docs, note, keep_work,
-         report_from):
+def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, workers, baseline, write_docs, note,
+         keep_work, report_from):
     """Benchmark artsearch against Datasette + SQLite FTS5 on one corpus.
 
     Builds artsearch's index, a SQLite FTS5 database and a plain Whoosh index from the
@@ -61,7 +63,7 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, baseline,
         if not corpus.exists():
             raise click.ClickException(f"Corpus not found: {corpus}. Pass --corpus PATH.")
         opts = Options(corpus=corpus, out=out)
-    overrides = {"limit": limit, "rounds": rounds, "seconds": seconds}
+    overrides = {"limit": limit, "rounds": rounds, "seconds": seconds, "workers": workers}
     opts = opts.__class__(**{**opts.__dict__, **{k: v for k, v in overrides.items() if v is not None},
                              "clients": clients, "threads": threads, "baseline": baseline,
                              "keep_work": keep_work})

@@ -114,6 +114,8 @@ def render_markdown(results: dict, *, note: str = "", chart: str | None = "bench
         f"concurrent: {s['clients']} client threads, {s['concurrent_seconds']:g} s per engine in two alternating slices |",
         f"| Servers | `artsearch serve --threads {s['artsearch_threads']}` (waitress); "
         f"`datasette serve` with default settings (uvicorn) |",
+        f"| Indexers | `artsearch reindex --full --workers {s.get('artsearch_workers', 1)}`; "
+        "sqlite-utils in one process; the straightforward Whoosh indexer in one process (one writer) |",
         "",
         "## Targets",
         "",
