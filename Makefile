@@ -1,10 +1,13 @@
 # artsearch: two commands work on a fresh clone with Python >= 3.11, make and the package registries.
+#   make serve   index the bundled corpus (once) and serve it on http://127.0.0.1:8080
+#   make test    run every test (unit, integration, CLI, HTTP, browser, benchmark smoke)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INDEX ?= instance/index
 HOST ?= 127.0.0.1
 PORT ?= 8080
+BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
 
 .PHONY: serve test test-fast index bench bench-smoke clean
 
@@ -12,31 +15,33 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip >/dev/null
 
+# Runtime dependencies only: enough to index and serve.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -e .
+	touch $@
+
+# Plus pytest, Playwright (driving Debian's chromium) and the benchmark's peers.
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -e '.[test,bench]'
 	touch $@
 
-$(INDEX)/CURRENT: | $(VENV)/.installed
-	$(BIN)/artsearch reindex corpus --index $(INDEX)
-
+# Incremental: instant when nothing changed, a rebuild when the index is from another version.
 index: $(VENV)/.installed
-	$(BIN)/artsearch reindex corpus --index $(INDEX)
+	$(BIN)/artsearch reindex corpus --index $(INDEX) --quiet
 
-serve: $(VENV)/.installed $(INDEX)/CURRENT
+serve: index
 	$(BIN)/artsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -ra
 
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -ra -m "not browser and not slow"
 
-BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
-
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench --corpus $(BENCH_CORPUS)
 
-bench-smoke: $(VENV)/.installed
+bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m bench --smoke --out bench/out/smoke
 
 clean:

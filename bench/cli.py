@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .report import render_markdown, render_svg
+from .report import chart_name, evaluate, render_combined, render_markdown, render_svg
 from .run import DEFAULT_CORPUS, DEFAULT_OUT, PROJECT_ROOT, BenchError, Options, ServerError, run_benchmark, write_results
 
 DOCS = PROJECT_ROOT / "docs"
@@ -36,10 +36,13 @@ DOCS = PROJECT_ROOT / "docs"
               help="Write docs/benchmarks.md and docs/benchmarks.svg [default: on, off with --smoke].")
 @click.option("--note", default="", help="A sentence of context printed at the top of the report.")
 @click.option("--keep-work", is_flag=True, help="Keep the scratch indexes under OUT/work.")
-@click.option("--report-from", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Do not run; re-render docs/benchmarks.md and .svg from this results JSON.")
+@click.option("--report-from", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Do not run; re-render docs/benchmarks.md and the charts from these results JSON "
+                   "files (repeatable: one section per corpus, the first one charted as benchmarks.svg).")
+@click.option("--alone-from", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="With --report-from: add these `python -m bench.alone` results.")
 def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, workers, baseline, write_docs, note,
-         keep_work, report_from):
+         keep_work, report_from, alone_from):
     """Benchmark artsearch against Datasette + SQLite FTS5 on one corpus.
 
     Builds artsearch's index, a SQLite FTS5 database and a plain Whoosh index from the
@@ -53,8 +56,11 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, workers, 
         python -m bench --smoke --out /tmp/bench-smoke
     """
     if report_from:
-        results = json.loads(report_from.read_text(encoding="utf-8"))
-        write_docs_from(results, note)
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in report_from]
+        for results in runs:
+            results.update(evaluate(results))  # targets as currently defined
+        alone = [json.loads(p.read_text(encoding="utf-8")) for p in alone_from]
+        write_combined_docs(runs, alone)
         return
     if smoke:
         opts = Options.smoke_defaults(out, corpus)
@@ -81,6 +87,14 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, workers, 
         value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
         click.echo(f"{verdict:>12}  {t['name']}: {value} ({t['op']} {t['threshold']:g})")
     sys.stdout.flush()
+
+
+def write_combined_docs(runs: list[dict], alone: list[dict]) -> None:
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.md").write_text(render_combined(runs, alone), encoding="utf-8")
+    for n, results in enumerate(runs):
+        (DOCS / chart_name(results, n == 0)).write_text(render_svg(results), encoding="utf-8")
+    click.echo(f"Report: {DOCS / 'benchmarks.md'}")
 
 
 def write_docs_from(results: dict, note: str) -> None:

@@ -28,6 +28,12 @@ from .store import IndexStore
 
 ENGLISH = {"", "en"}
 
+# Separate segment files, not one compound file: Whoosh copies each file of a compound
+# segment into a BytesIO for every reader it opens, so every searcher (one per server
+# thread) held a private copy of the postings (about 0.7x the index size each). Plain
+# files are read through the OS page cache, shared by all readers.
+WRITER_OPTIONS = {"compound": False}
+
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
@@ -222,7 +228,7 @@ def build_index(
         stats.full = full
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, _die_with_parent)
-        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1)
+        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **WRITER_OPTIONS)
         seen: set[str] = set()
         first_seen: dict[str, str] = {}
         first_hash: dict[str, str] = {}
@@ -329,7 +335,7 @@ def _write_duplicate_winners(ix, duplicates: dict[str, Article], existing: dict[
     The first copy was already written (or left alone) by the main pass; what the run
     did to the id is decided by comparing the winner with what the index held before.
     """
-    writer = ix.writer()
+    writer = ix.writer(**WRITER_OPTIONS)
     wrote = False
     try:
         for article_id, article in duplicates.items():

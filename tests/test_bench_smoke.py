@@ -32,7 +32,7 @@ def test_smoke_run_reports_both_engines(tmp_path, monkeypatch):
         assert results["concurrent"][engine]["overall"]["throughput_rps"] > 0
         assert results["servers"][engine]["peak_rss_bytes"] > 0
         assert results["build"][engine]["rows"] > 0
-    assert {t["key"] for t in results["targets"]} == {"seq_p50", "seq_p95", "conc_throughput", "indexing"}
+    assert {t["key"] for t in results["targets"]} == {"seq_p50", "seq_p95", "conc_throughput", "conc_p95_250", "indexing"}
     assert results["meta"]["smoke"] is True
     assert not (tmp_path / "work").exists()  # scratch indexes are cleaned up
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE_CORPUS, REPO
+from tests.servers import running_server
 from tests.reindex_helpers import (
     REINDEX_FIXTURES as F, artsearch, assert_ok, assert_one_line_error, ids, reindex, search,
 )
@@ -114,12 +114,6 @@ def test_sigkill_at_several_points_of_a_real_full_build(tmp_path, fakehealth_pat
     assert report["total"] > 2000 and search(index)["total"] == report["total"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Poller(threading.Thread):
     """Query /api/search in a loop, recording every (status, total)."""
 
@@ -145,19 +139,7 @@ class Poller(threading.Thread):
 def serve_while_rebuilding(tmp_path, new_sources: list, new_total: int | None = None):
     index = tmp_path / "ix"
     assert_ok(reindex(index, FIXTURE_CORPUS)[0])
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(index), "--port", str(port),
-                               "--threads", "4"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/api/status", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("artsearch serve did not start")
+    with running_server(index, threads=4) as base:
         pollers = [Poller(base) for _ in range(2)]
         for poller in pollers:
             poller.start()
@@ -170,9 +152,6 @@ def serve_while_rebuilding(tmp_path, new_sources: list, new_total: int | None = 
             poller.stop.set()
         for poller in pollers:
             poller.join(timeout=60)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     for poller in pollers:
         assert poller.errors == []
         assert all(status == 200 for status, _ in poller.seen)

@@ -1,22 +1,12 @@
 """A real ``artsearch serve`` process (waitress) answering over HTTP."""
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import running_server
 
 
 def get(url):
@@ -29,22 +19,8 @@ def get(url):
 
 @pytest.fixture
 def server(index_dir):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(index_dir), "--port", str(port),
-                             "--threads", "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/api/status", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("artsearch serve did not start: " + proc.stderr.read())
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_server(index_dir) as base:
+        yield base
 
 
 def test_real_server_answers_pages_and_api(server):

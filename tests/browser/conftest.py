@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import running_server
 
 CHROMIUM = Path(os.environ.get("ARTSEARCH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -64,26 +62,6 @@ def artsearch_command() -> list[str]:
     return [found]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"artsearch serve exited with {process.returncode}: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise RuntimeError(f"artsearch serve did not answer {url} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="session")
 def browser_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("browser-index")
@@ -97,23 +75,8 @@ def browser_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(browser_index) -> Iterator[str]:
     """Base URL (no trailing slash) of a live ``artsearch serve`` over the fixture corpus."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*artsearch_command(), "serve", "--index", str(browser_index), "--port", str(port), "--threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(base_url + "/api/status", process)
+    with running_server(browser_index, command=artsearch_command()) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 @pytest.fixture(scope="session")
