@@ -30,7 +30,9 @@ from .results import Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
 
-FILTER_CACHE_SIZE = 256
+# Cached document sets and facet counts per index generation, in elements (document
+# numbers or facet values) over all entries: about 100-200 MB of Python sets at most.
+CACHE_BUDGET = 4_000_000
 
 
 class IndexView:
@@ -54,22 +56,32 @@ class IndexView:
         self.newest = dated[::-1] + undated
         self.oldest_rank = _inverse(self.oldest, self.size)
         self.newest_rank = _inverse(self.newest, self.size)
-        self._filters: OrderedDict = OrderedDict()
+        self._cache: OrderedDict = OrderedDict()
+        self._cached_elements = 0
         self._lock = threading.Lock()
 
-    def filter_set(self, key, make):
-        """Return the cached document set for ``key``, computing it with ``make()`` once."""
+    def cached(self, key, make):
+        """Return the cached value for ``key`` (a document set or facet counts), computing
+        it with ``make()`` on a miss. Least recently used entries go first once the cache
+        holds more than ``CACHE_BUDGET`` elements in all, so memory stays bounded at any
+        index size."""
         with self._lock:
-            docs = self._filters.get(key)
-            if docs is not None:
-                self._filters.move_to_end(key)
-                return docs
-        docs = frozenset(make())
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+                return value
+        value = make()
         with self._lock:
-            self._filters[key] = docs
-            while len(self._filters) > FILTER_CACHE_SIZE:
-                self._filters.popitem(last=False)
-        return docs
+            if key not in self._cache:
+                self._cache[key] = value
+                self._cached_elements += len(value) + 1
+            while self._cached_elements > CACHE_BUDGET and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cached_elements -= len(old) + 1
+        return value
+
+    def filter_set(self, key, make) -> frozenset[int]:
+        return self.cached(key, lambda: frozenset(make()))
 
 
 class SearchEngine:
@@ -143,13 +155,20 @@ class SearchEngine:
                 query, query_docs, matched_any = parsed.any_query, any_docs, True
                 notes.append("No article contains all of the words; showing articles with any of them.")
 
-        filter_sets = self._filter_sets(view, request)
+        filter_keys = self._filter_keys(request)
+        filter_sets = self._filter_sets(view, request, filter_keys)
         final = _intersect(query_docs, filter_sets.values())
-        docs_by_facet = {
-            spec.key: _intersect(query_docs, [s for k, s in filter_sets.items() if k != spec.key])
-            for spec in FACETS
-        }
-        facets = build_facets(view.columns, docs_by_facet, request, self.config.facet_size)
+        counts = {}
+        for spec in FACETS:
+            # Disjunctive: each facet is counted with every filter but its own. Counts are
+            # cached, so paging, re-sorting or toggling another facet reuses them.
+            others = tuple(k for name, k in sorted(filter_keys.items()) if name != spec.key)
+            counts[spec.key] = view.cached(
+                ("counts", repr(query), spec.key, others),
+                lambda spec=spec: view.columns.count(
+                    spec.key, _intersect(query_docs, [s for k, s in filter_sets.items() if k != spec.key])),
+            )
+        facets = build_facets(view.columns, counts, request, self.config.facet_size)
 
         offset = (request.page - 1) * request.per_page
         wanted = offset + request.per_page
@@ -192,18 +211,26 @@ class SearchEngine:
             return frozenset()
         return view.filter_set(("q", repr(query)), lambda: searcher.docs_for_query(query))
 
-    def _filter_sets(self, view: IndexView, request: SearchRequest) -> dict[str, frozenset[int]]:
-        sets = {}
-        for key, values in request.filters.items():
-            sets[key] = view.filter_set(
-                ("f", key, tuple(sorted(values))), lambda k=key, v=values: view.columns.docs_with(k, v)
-            )
+    @staticmethod
+    def _filter_keys(request: SearchRequest) -> dict[str, tuple]:
+        """One hashable cache key per active filter: facet values, or the date range."""
+        keys = {key: ("f", key, tuple(sorted(values))) for key, values in request.filters.items()}
         if request.date_from or request.date_to:
-            start = request.start.replace(tzinfo=None) if request.start else None
-            end = request.end.replace(tzinfo=None) if request.end else None
-            date_query = wq.DateRange("published", start, end)
-            searcher = self._local.searcher
-            sets["date"] = view.filter_set(("d", start, end), lambda: searcher.docs_for_query(date_query))
+            keys["date"] = ("d", request.start, request.end)
+        return keys
+
+    def _filter_sets(self, view: IndexView, request: SearchRequest, keys: dict[str, tuple]) -> dict[str, frozenset[int]]:
+        sets = {}
+        for name, key in keys.items():
+            if name == "date":
+                start = request.start.replace(tzinfo=None) if request.start else None
+                end = request.end.replace(tzinfo=None) if request.end else None
+                date_query = wq.DateRange("published", start, end)
+                searcher = self._local.searcher
+                sets[name] = view.filter_set(key, lambda q=date_query: searcher.docs_for_query(q))
+            else:
+                values = getattr(request, name)
+                sets[name] = view.filter_set(key, lambda k=name, v=values: view.columns.docs_with(k, v))
         return sets
 
     def _highlight_spec(self, searcher, query, field: str) -> HighlightSpec:

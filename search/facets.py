@@ -85,12 +85,12 @@ class FacetColumns:
         return counts
 
 
-def build_facets(columns: FacetColumns, docs_by_facet: dict[str, set[int]], request: SearchRequest,
+def build_facets(columns: FacetColumns, counts_by_facet: dict[str, Counter], request: SearchRequest,
                  size: int) -> tuple[Facet, ...]:
-    """Return the facets for ``request``; ``docs_by_facet[key]`` is the set to count."""
+    """Return the facets for ``request`` from each facet's value-id counts."""
     facets = []
     for spec in FACETS:
-        counts = columns.count(spec.key, docs_by_facet[spec.key])
+        counts = counts_by_facet[spec.key]
         names = columns.values[spec.key]
         selected = set(getattr(request, spec.key))
         pairs = [(names[vid], n) for vid, n in counts.items()]
