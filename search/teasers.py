@@ -9,12 +9,14 @@ article text stays inert whatever the formatter does.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 
 import bleach
+from whoosh.support.charset import accent_map
 
-from index.analysis import WORD
+from index.analysis import WORD, FoldingTokenizer
 
 # The teaser highlighter never scans more than this much of a body: beyond it a
 # document is too long to be shown whole anyway, and tokenising it costs time.
@@ -35,6 +37,24 @@ class HighlightSpec:
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
 
+    @functools.cached_property
+    def singles(self) -> frozenset[str]:
+        """Terms marked wherever they occur: those not part of a phrase."""
+        return self.terms - {w for p in self.phrases for w in p}
+
+    @functools.cached_property
+    def candidates(self) -> re.Pattern:
+        """Words (in folded text) that may stem to a wanted term.
+
+        A Porter stem minus its last letter is always a prefix of the folded word it came
+        from (checked on every word of the FakeHealth corpus), so only words starting
+        with such a prefix need to be stemmed to find the matches.
+        """
+        wanted = set(self.singles) | {w for p in self.phrases for w in p[:1]}
+        prefixes = {t[:-1] if len(t) > 1 else t for t in wanted}
+        alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})\w*")
+
 
 # Escaped text with bare <mark> and </mark> tags and nothing else that could be markup.
 # bleach returns such a string unchanged (tests/test_teasers.py checks this on real
@@ -51,13 +71,69 @@ def sanitise_teaser(fragment: str) -> str:
 
 def _tokens(text: str, analyzer) -> list[tuple[str, int, int]]:
     """(term, start, end) for every word; the analyzer's memo without Token objects."""
-    convert = getattr(analyzer, "term", None) if getattr(analyzer, "stemming", False) else getattr(analyzer, "fold", None)
+    convert = _converter(analyzer)
     if convert is None:
         return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
     return [(convert(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
+def _converter(analyzer):
+    if isinstance(analyzer, FoldingTokenizer):
+        return analyzer.term if analyzer.stemming else analyzer.fold
+    return None
+
+
 def _matched_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]]:
+    """(start, end) of every match: phrase occurrences as one span each."""
+    spans = _candidate_spans(text, analyzer, spec)
+    return spans if spans is not None else _matched_spans_full(text, analyzer, spec)
+
+
+def _candidate_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]] | None:
+    """The fast path: stem only the words that can match; None when it does not apply."""
+    convert = _converter(analyzer)
+    if convert is None or not spec:
+        return None
+    folded = text.lower().translate(accent_map)
+    if len(folded) != len(text):  # a character folded to several: offsets would shift
+        return None
+    singles = spec.singles
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in spec.phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    spans = []
+    for match in spec.candidates.finditer(folded):
+        term = convert(match.group())
+        if term in singles:
+            spans.append(match.span())
+        for phrase in by_first.get(term, ()):
+            end = _phrase_end(folded, match.end(), phrase[1:], convert)
+            if end is not None:
+                spans.append((match.start(), end))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _phrase_end(folded: str, pos: int, rest: tuple[str, ...], convert) -> int | None:
+    """Where the phrase ends if the words after ``pos`` are ``rest``; else None."""
+    words = WORD.finditer(folded, pos)
+    end = pos
+    for expected in rest:
+        word = next(words, None)
+        if word is None or convert(word.group()) != expected:
+            return None
+        end = word.end()
+    return end
+
+
+def _matched_spans_full(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int, int]]:
+    """The reference path: every word of the text through the analyzer."""
     tokens = _tokens(text, analyzer)
     # group[i]: which match token i belongs to (None: unmatched). A phrase occurrence is
     # one group, so it is rendered as one span; separate word matches stay separate.

@@ -74,3 +74,25 @@ def test_fast_path_agrees_with_bleach_on_real_teasers(fakehealth_engine):
         result = fakehealth_engine.search(SearchRequest.from_args(MultiDict([("q", q), ("per_page", "50")])))
         for hit in result.hits:
             assert bleach.clean(hit.teaser_html, tags={"mark"}, attributes={}, strip=True) == hit.teaser_html
+
+
+def test_candidate_scan_equals_full_tokenisation_on_real_bodies(fakehealth_rows):
+    from index.analysis import FOLD_ANALYZER
+    from search.teasers import _candidate_spans, _matched_spans_full
+
+    specs = [
+        spec("cancer"), spec("vaccin", "flu"), spec("t", "us", "s"), spec("studi", "said", "the"),
+        spec("breast", "cancer", "screen", phrases=[("breast", "cancer")]),
+        spec("blood", "pressur", phrases=[("blood", "pressur")]),
+        spec("clinic", "trial", "drug", phrases=[("clinic", "trial")]),
+        spec("don", "t", phrases=[("don", "t")]),
+    ]
+    checked = 0
+    for row in fakehealth_rows[::7]:
+        for s in specs:
+            for analyzer in (TEXT_ANALYZER, FOLD_ANALYZER):
+                fast = _candidate_spans(row["body"], analyzer, s)
+                if fast is not None:
+                    assert fast == _matched_spans_full(row["body"], analyzer, s), (row["id"], s)
+                    checked += 1
+    assert checked > 1000
