@@ -189,7 +189,8 @@ class SearchEngine:
         hits = tuple(self._make_hit(searcher, doc, query, scores.get(doc)) for doc in page_docs)
         suggestion = None
         if parsed.text and (len(final) < 5 or matched_any):
-            suggestion = suggest_query(searcher, parsed.text)
+            # A pure function of the text and the index generation: cached like facets.
+            suggestion = view.cached(("suggest", parsed.text), lambda: (suggest_query(searcher, parsed.text),))[0]
         return SearchResult(
             request=request,
             total=len(final),
