@@ -6,6 +6,7 @@ The SVG is written by hand so the benchmark needs nothing beyond the ``bench`` e
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from html import escape
 
 ENGINE_LABELS = {"artsearch": "artsearch", "datasette": "Datasette"}
@@ -317,6 +318,9 @@ def _demote(markdown: str) -> str:
     return "\n".join(("#" + line) if line.startswith("## ") else line for line in lines[start:])
 
 
+ANALYSIS = Path(__file__).with_name("analysis.md")
+
+
 def chart_name(results: dict, first: bool) -> str:
     stem = results["meta"]["corpus"]["path"].rsplit("/", 1)[-1].split(".")[0]
     return "benchmarks.svg" if first else f"benchmarks-{stem}.svg"
@@ -362,6 +366,8 @@ def render_combined(runs: list[dict], alone: list[dict]) -> str:
                   _demote(render_markdown(results, chart=None)), ""]
     for solo in alone:
         lines += render_alone(solo)
+    if ANALYSIS.exists():  # hand-written: profiles and what limits each missed target
+        lines += ["", ANALYSIS.read_text(encoding="utf-8")]
     return "\n".join(lines)
 
 
