@@ -375,7 +375,7 @@ def render_alone(solo: dict) -> list[str]:
     meta, build, srch = solo["meta"], solo.get("build"), solo["search"]
     name = meta["corpus"]["path"].rsplit("/", 1)[-1]
     lines = [f"## {name}: {meta['corpus']['records']:,} articles, artsearch alone", "",
-             f"Run {meta['started_at']} on {meta['machine'].get('cpus')} CPUs; "
+             f"Run {meta['started_at']} on {meta['machine'].get('nproc')} CPUs; "
              f"{meta['corpus']['text_bytes'] / 1e9:.2f} GB of article text. A side-by-side run at this size "
              "was out of reach of the session; this shows that indexing completes with bounded memory and "
              "what searching costs at this size.", ""]
@@ -386,7 +386,11 @@ def render_alone(solo: dict) -> list[str]:
                   f"| Time | {build['seconds'] / 60:.1f} min ({build['mb_per_second']:.2f} MB/s of text) |",
                   f"| Index size | {_mb(build['size_bytes'])} |",
                   f"| Peak RSS, indexer and workers together | {_mb(build['peak_tree_rss'])} |",
-                  f"| Peak RSS in each quarter of the build | {quarters} |", ""]
+                  f"| Peak RSS in each quarter of the build | {quarters} |"]
+        if build.get("peak_disk_bytes"):
+            lines.append(f"| Peak disk use of the build directory | {_mb(build['peak_disk_bytes'])} "
+                         f"({build.get('peak_disk_note', '')}) |")
+        lines.append("")
     o = srch["overall"]
     lines += ["| Search (sequential, one connection) | p50 | p95 | p99 |", "| --- | --- | --- | --- |",
               f"| overall ({o['requests']} requests, {srch['errors']} errors) | {o['p50_ms']:.0f} ms | "
