@@ -22,7 +22,6 @@ class Config:
     max_page_size: int = 100
     facet_size: int = 10
     teaser_chars: int = 240
-    search_time_limit: float = 5.0
 
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))

@@ -42,7 +42,6 @@ class IndexView:
     def __init__(self, build: str, searcher):
         reader = searcher.reader()
         self.build = build
-        self.generation = reader.generation()
         self.size = reader.doc_count_all()
         self.all_docs = frozenset(reader.all_doc_ids())
         self.columns = FacetColumns(reader)
