@@ -26,8 +26,8 @@ DOCS = PROJECT_ROOT / "docs"
 @click.option("--clients", type=click.IntRange(1), default=8, show_default=True, help="Concurrent clients.")
 @click.option("--seconds", type=click.FloatRange(0.5), default=None,
               help="Seconds of concurrent load per engine [20].")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="artsearch serve --threads.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="artsearch serve --threads [default: artsearch's, one per CPU, 2 to 8].")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="artsearch reindex --workers [default: the number of CPUs].")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
@@ -71,7 +71,7 @@ def main(corpus, out, smoke, limit, rounds, clients, seconds, threads, workers, 
         opts = Options(corpus=corpus, out=out)
     overrides = {"limit": limit, "rounds": rounds, "seconds": seconds, "workers": workers}
     opts = opts.__class__(**{**opts.__dict__, **{k: v for k, v in overrides.items() if v is not None},
-                             "clients": clients, "threads": threads, "baseline": baseline,
+                             "clients": clients, "threads": threads or opts.threads, "baseline": baseline,
                              "keep_work": keep_work})
     try:
         results = run_benchmark(opts)

@@ -43,7 +43,8 @@ class Options:
     rounds: int = 20
     clients: int = 8
     seconds: float = 20.0
-    threads: int = 4
+    # The same default as `artsearch serve --threads`: one per CPU, 2 to 8.
+    threads: int = max(2, min(8, os.cpu_count() or 2))
     # The multiprocessing writer is artsearch's answer to "same corpus and cores": the
     # straightforward baseline is one process and cannot use the second core.
     workers: int = os.cpu_count() or 1
