@@ -72,7 +72,3 @@ class ArticleSchema(SchemaClass):
 def make_schema() -> ArticleSchema:
     return ArticleSchema()
 
-
-# Fields a free-text query searches, and the user-facing field names the parser accepts.
-SEARCH_FIELDS = ("title", "body", "title_intl", "body_intl")
-TEXT_FIELDS = {"title": ("title", "title_intl"), "body": ("body", "body_intl")}

@@ -72,10 +72,6 @@ class SearchRequest:
         return {key: getattr(self, key) for key in FILTER_KEYS if getattr(self, key)}
 
     @property
-    def has_filters(self) -> bool:
-        return bool(self.filters or self.date_from or self.date_to)
-
-    @property
     def start(self) -> datetime | None:
         return datetime.combine(self.date_from, time.min, timezone.utc) if self.date_from else None
 
