@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
 
-.PHONY: serve test test-fast index bench bench-smoke clean
+.PHONY: serve test test-fast lint index bench bench-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ index: $(VENV)/.installed
 serve: index
 	$(BIN)/artsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# Lint and type-check first (configured in pyproject.toml): a quick failure before a long run.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -ra
 
 test-fast: $(VENV)/.installed-dev

@@ -9,7 +9,16 @@ from pathlib import Path
 import click
 
 from .report import chart_name, evaluate, render_combined, render_markdown, render_svg
-from .run import DEFAULT_CORPUS, DEFAULT_OUT, PROJECT_ROOT, BenchError, Options, ServerError, run_benchmark, write_results
+from .run import (
+    DEFAULT_CORPUS,
+    DEFAULT_OUT,
+    PROJECT_ROOT,
+    BenchError,
+    Options,
+    ServerError,
+    run_benchmark,
+    write_results,
+)
 
 DOCS = PROJECT_ROOT / "docs"
 

@@ -6,8 +6,8 @@ The SVG is written by hand so the benchmark needs nothing beyond the ``bench`` e
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from html import escape
+from pathlib import Path
 
 ENGINE_LABELS = {"artsearch": "artsearch", "datasette": "Datasette"}
 COLOURS = {"artsearch": "#2b6cb0", "datasette": "#dd6b20", "met": "#2f855a", "missed": "#c53030",

@@ -53,7 +53,7 @@ class Options:
     queries_file: Path | None = None
 
     @classmethod
-    def smoke_defaults(cls, out: Path, corpus: Path | None) -> "Options":
+    def smoke_defaults(cls, out: Path, corpus: Path | None) -> Options:
         corpus = corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else SMOKE_FIXTURE)
         return cls(corpus=corpus, out=out, smoke=True, limit=200, rounds=2, seconds=2.0)
 
@@ -175,7 +175,7 @@ def resolve_datasette_paths(client: Client, queries: list[Query]) -> list[str]:
 def check_queries(clients: dict[str, Client], queries: list[Query], ds_paths: list[str]) -> list[dict]:
     """Fetch each query once per engine (also a warm-up) and record the hit counts."""
     rows = []
-    for query, ds_path in zip(queries, ds_paths):
+    for query, ds_path in zip(queries, ds_paths, strict=True):
         a_json = fetch_json(clients["artsearch"], query.artsearch_path(fmt="json"))
         d_json = fetch_json(clients["datasette"], ds_path.replace("/articles?", "/articles.json?", 1))
         rows.append({
@@ -257,7 +257,7 @@ def run_benchmark(opts: Options) -> dict:
         checks = check_queries(clients, queries, ds_paths)
         jobs = {
             "artsearch": [(q.cls, q.artsearch_path()) for q in queries],
-            "datasette": [(q.cls, p) for q, p in zip(queries, ds_paths)],
+            "datasette": [(q.cls, p) for q, p in zip(queries, ds_paths, strict=True)],
         }
         log(f"sequential: {opts.rounds} rounds x {len(queries)} queries per engine")
         seq = measure_sequential(clients, jobs, opts.rounds)

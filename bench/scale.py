@@ -84,7 +84,7 @@ def generate(sources: list[Path], target: Path, count: int, *, seed: int = 1) ->
     written = 0
     partial = target.with_name(target.name + ".partial")
     with open_text(partial, "wt", gz=target.suffix == ".gz") as out:
-        for (pass_number, record), number in zip(cycle_records(sources), range(count)):
+        for (pass_number, record), number in zip(cycle_records(sources), range(count), strict=False):
             out.write(json.dumps(vary(record, number, pass_number, rng), ensure_ascii=False))
             out.write("\n")
             written += 1

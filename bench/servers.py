@@ -50,7 +50,7 @@ class Server:
         self.startup_seconds = 0.0
         self.rss_after_start = 0
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.start()
         return self
 

@@ -33,7 +33,7 @@ def main(seed: Path, out: Path) -> None:
     chunks = [c.strip() for c in body.split("Read more") if c.strip()]
     assert len(chunks) == len(TITLES), f"expected {len(TITLES)} teasers, found {len(chunks)}"
     out.mkdir(parents=True, exist_ok=True)
-    for n, (chunk, title) in enumerate(zip(chunks, TITLES), start=1):
+    for n, (chunk, title) in enumerate(zip(chunks, TITLES, strict=True), start=1):
         headers = {"Outlet": OUTLET, "Seed page": f"{seed.name}: {page_title.strip()}"}
         if chunk.startswith(BYLINE):
             chunk = chunk[len(BYLINE):]

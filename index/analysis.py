@@ -24,9 +24,9 @@ from collections import defaultdict
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 
 WORD = re.compile(r"\w+", re.UNICODE)
 _MEMO_LIMIT = 500_000
@@ -48,7 +48,7 @@ class FoldingTokenizer(Tokenizer):
         return {"stemming": self.stemming}
 
     def __setstate__(self, state):
-        self.__init__(state["stemming"])
+        FoldingTokenizer.__init__(self, state["stemming"])
 
     def fold(self, word: str) -> str:
         folded = self._fold_memo.get(word)
@@ -136,7 +136,7 @@ class FastPositions(Positions):
             yield (term, len(poslist), len(poslist) * fb, encode(poslist))
 
     def encode(self, poslist):
-        deltas = [b - a for a, b in zip([0] + poslist, poslist)] if len(poslist) > 1 else poslist
+        deltas = [b - a for a, b in zip([0] + poslist, poslist, strict=False)] if len(poslist) > 1 else poslist
         try:
             return pack_uint(len(deltas)) + b"H" + array("H", deltas).tobytes()
         except OverflowError:  # a delta of 65536+ words: only in huge documents

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 DEFAULT_STOPLIST = frozenset(
     s.casefold()
@@ -100,7 +100,8 @@ def read_stoplist(text: str) -> tuple[frozenset, frozenset]:
     ("Inquirer Staff Writer"); a line starting with ``~`` is a word ("~inquirer") that
     drops every value containing it.
     """
-    names, words = set(), set()
+    names: set[str] = set()
+    words: set[str] = set()
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line.startswith("~"):
@@ -135,8 +136,8 @@ def normalise_authors(value, stoplist: Iterable[str] = DEFAULT_STOPLIST,
     return tuple(names)
 
 
-def normalise_name(text: str, stoplist: frozenset = DEFAULT_STOPLIST,
-                   stopwords: frozenset = NON_NAME_WORDS) -> str:
+def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
+                   stopwords: Set[str] = NON_NAME_WORDS) -> str:
     """Return one cleaned person name, or ``""`` when ``text`` is not a plausible name."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _EMAIL.sub(" ", text)

@@ -31,7 +31,7 @@ class Config:
             raise ValueError("facet_size must be at least 1")
 
     @classmethod
-    def from_env(cls, environ: dict | None = None, **overrides) -> "Config":
+    def from_env(cls, environ: dict | None = None, **overrides) -> Config:
         """Build a config from ``ARTSEARCH_*`` environment variables plus overrides."""
         env = os.environ if environ is None else environ
         values: dict = {}

@@ -195,7 +195,7 @@ def sniff_delimiter(header: str, default: str = ",") -> str:
     easily outvotes the real delimiter; column names almost never contain one.
     """
     counts = {d: header.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else default
 
 
@@ -236,7 +236,7 @@ def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
                 name, lineno, error=f"row has {len(row)} cells but the header has {len(header)}"
             )
             continue
-        data = {key: value for key, value in zip(header, row) if key}
+        data = {key: value for key, value in zip(header, row, strict=False) if key}  # short rows leave fields empty
         row_repaired = repaired if repaired and "\ufffd" in "".join(row) else None
         yield SourceRecord(name, lineno, data=data, repaired=row_repaired, size=sum(map(len, row)) + len(row))
 

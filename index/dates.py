@@ -68,6 +68,7 @@ def parse_date(value, default_tz: tzinfo = timezone.utc, now: datetime | None = 
     """Return ``value`` as an aware UTC datetime, ``None`` when empty; raise ``DateError``."""
     if value is None or value == "":
         return None
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):

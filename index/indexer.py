@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -120,7 +121,7 @@ class ParsedRecord:
 def to_document(article: Article) -> dict:
     """Return the Whoosh document for an article; field names follow ``Article``."""
     english = article.language in ENGLISH
-    doc = {
+    doc: dict[str, Any] = {
         "id": article.id,
         "slug": article.slug,
         "authors": list(article.authors),
@@ -166,9 +167,9 @@ def iter_articles(
         for record in read_corpus(source):
             if progress is not None:
                 progress(record)
-            if record.error:
+            if record.error or record.data is None:
                 stats.skipped += 1
-                problems.append(Problem(record.source, record.line, "skipped", record.error))
+                problems.append(Problem(record.source, record.line, "skipped", record.error or "no data"))
                 continue
             stats.read += 1
             if record.repaired:
@@ -220,7 +221,7 @@ def build_index(
                 ix = store.open_current()
             except (IndexMissingError, SchemaMismatchError):
                 full = True
-        if full:
+        if ix is None:
             build = store.new_build()
             ix = whoosh_index.open_dir(str(build))
         else:
@@ -286,6 +287,8 @@ def build_index(
             _write_duplicate_winners(ix, duplicates, existing, first_hash, first_action, stats)
         stats.total = ix.doc_count()
         target = build or store.current_path()
+        if target is None:  # cannot happen under the writer lock, which every publish takes
+            raise IndexMissingError(f"The live index in {store.root} vanished during the reindex.")
         meta = store.read_meta(target) if not full else {}
         meta.update(
             schema_version=SCHEMA_VERSION,

@@ -22,6 +22,7 @@ import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 from whoosh import index as whoosh_index
 
@@ -112,7 +113,7 @@ class IndexStore:
             if path.name not in keep and path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
 
-    def lock(self) -> "WriterLock":
+    def lock(self) -> WriterLock:
         return WriterLock(self.root / ".lock")
 
 
@@ -121,9 +122,9 @@ class WriterLock:
 
     def __init__(self, path: Path):
         self.path = path
-        self._fh = None
+        self._fh: TextIO | None = None
 
-    def __enter__(self) -> "WriterLock":
+    def __enter__(self) -> WriterLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+", encoding="utf-8")
         try:

@@ -145,7 +145,8 @@ class SearchEngine:
 
     def info(self) -> dict:
         searcher = self.searcher()
-        meta = self.store.read_meta(self.store.current_path())
+        current = self.store.current_path()
+        meta = self.store.read_meta(current) if current is not None else {}
         return {"build": self._local.build, "documents": searcher.doc_count(), **meta}
 
     # Search ---------------------------------------------------------------------------
@@ -226,7 +227,9 @@ class SearchEngine:
     @staticmethod
     def _filter_keys(request: SearchRequest) -> dict[str, tuple]:
         """One hashable cache key per active filter: facet values, or the date range."""
-        keys = {key: ("f", key, tuple(sorted(values))) for key, values in request.filters.items()}
+        keys: dict[str, tuple] = {
+            key: ("f", key, tuple(sorted(values))) for key, values in request.filters.items()
+        }
         if request.date_from or request.date_to:
             keys["date"] = ("d", request.start, request.end)
         return keys

@@ -26,7 +26,7 @@ class SearchRequest:
     per_page: int = 10
 
     @classmethod
-    def from_args(cls, args, config: Config | None = None) -> "SearchRequest":
+    def from_args(cls, args, config: Config | None = None) -> SearchRequest:
         """Build a request from URL/CLI arguments (a MultiDict or a plain dict).
 
         Raise ``InvalidFilterError`` with a message a user can act on when a value is
@@ -80,10 +80,10 @@ class SearchRequest:
         """The last microsecond of ``date_to``: the range is inclusive of that day."""
         return datetime.combine(self.date_to, time.max, timezone.utc) if self.date_to else None
 
-    def replace(self, **changes) -> "SearchRequest":
+    def replace(self, **changes) -> SearchRequest:
         return dataclasses.replace(self, **changes)
 
-    def toggle(self, key: str, value: str) -> "SearchRequest":
+    def toggle(self, key: str, value: str) -> SearchRequest:
         """Return the request with ``value`` added to or removed from filter ``key``, page 1."""
         values = getattr(self, key)
         new = tuple(v for v in values if v != value) if value in values else values + (value,)

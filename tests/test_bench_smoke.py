@@ -52,8 +52,8 @@ def test_scale_generator_makes_unique_varied_articles(tmp_path):
         rows = [json.loads(line) for line in lines]
     assert len(rows) == 25  # 10 usable fixture records, cycled
     assert len({r["id"] for r in rows}) == 25
-    assert {r["source_id"] for r in rows} <= {json.loads(l)["id"] for l in FIXTURE.read_text().splitlines()
-                                             if l.strip().endswith("}")}
+    assert {r["source_id"] for r in rows} <= {json.loads(line)["id"] for line in FIXTURE.read_text().splitlines()
+                                             if line.strip().endswith("}")}
     originals = {r["source_id"]: r for r in rows[:10]}
     repeated = [r for r in rows[10:] if originals[r["source_id"]].get("published")]
     assert any(r["published"] != originals[r["source_id"]]["published"] for r in repeated)

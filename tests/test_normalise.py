@@ -4,8 +4,14 @@ import pytest
 
 from index.language import detect_language
 from index.normalise import (
-    MAX_BODY_BYTES, NormaliseOptions, SkipRecord, clean_text, normalise, normalise_language,
-    outlet_from_url, strip_html,
+    MAX_BODY_BYTES,
+    NormaliseOptions,
+    SkipRecord,
+    clean_text,
+    normalise,
+    normalise_language,
+    outlet_from_url,
+    strip_html,
 )
 
 

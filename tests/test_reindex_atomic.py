@@ -18,10 +18,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE_CORPUS, REPO
-from tests.servers import running_server
 from tests.reindex_helpers import (
-    REINDEX_FIXTURES as F, artsearch, assert_ok, assert_one_line_error, ids, reindex, search,
+    REINDEX_FIXTURES as F,
 )
+from tests.reindex_helpers import (
+    artsearch,
+    assert_ok,
+    assert_one_line_error,
+    ids,
+    reindex,
+    search,
+)
+from tests.servers import running_server
 
 
 def start_reindex(index: Path, *args) -> subprocess.Popen:

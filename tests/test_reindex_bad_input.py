@@ -11,7 +11,17 @@ import pytest
 
 from tests.conftest import FIXTURE_CORPUS
 from tests.reindex_helpers import (
-    REINDEX_FIXTURES as F, artsearch, assert_ok, assert_one_line_error, ids, problems, reindex, search, stored,
+    REINDEX_FIXTURES as F,
+)
+from tests.reindex_helpers import (
+    artsearch,
+    assert_ok,
+    assert_one_line_error,
+    ids,
+    problems,
+    reindex,
+    search,
+    stored,
 )
 
 

@@ -8,7 +8,15 @@ import shutil
 
 from tests.conftest import FIXTURE_CORPUS
 from tests.reindex_helpers import (
-    REINDEX_FIXTURES as F, artsearch, assert_ok, ids, reindex, search, stored,
+    REINDEX_FIXTURES as F,
+)
+from tests.reindex_helpers import (
+    artsearch,
+    assert_ok,
+    ids,
+    reindex,
+    search,
+    stored,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from index.config import Config
 from search.engine import SearchEngine
@@ -12,13 +13,18 @@ from search.engine import SearchEngine
 from . import errors, views
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Keep the documented key order, and write non-ASCII text as itself."""
+
+    sort_keys = False
+    ensure_ascii = False
+
+
 def create_app(config: Config | None = None) -> Flask:
     """Build the web app around one ``SearchEngine`` (opened lazily, reused by all requests)."""
     config = config or Config.from_env()
     app = Flask(__name__)
-    app.config.update(JSON_SORT_KEYS=False)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     app.extensions["artsearch"] = SearchEngine(config)
     app.register_blueprint(views.bp)
     errors.init_app(app)

@@ -14,10 +14,8 @@ def wants_json() -> bool:
 
 def error_response(status: int, title: str, message: str, kind: str):
     if wants_json():
-        response = jsonify({"error": message, "type": kind, "status": status})
-    else:
-        response = render_template("error.html", title=title, message=message, status=status)
-    return response, status
+        return jsonify({"error": message, "type": kind, "status": status}), status
+    return render_template("error.html", title=title, message=message, status=status), status
 
 
 def init_app(app) -> None:

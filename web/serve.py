@@ -11,7 +11,6 @@ from index.cli import index_option
 from index.config import Config
 from index.errors import ArtsearchError
 
-
 # Searching is CPU-bound Python, so threads share one GIL: more threads than cores add
 # switching and tail latency, not throughput (8 clients at 100k articles: 4 threads gave
 # 43 req/s and p95 333 ms, 2 threads 50 req/s and p95 234 ms on 2 cores). Waitress does

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -60,8 +61,10 @@ def search(fmt: str):
 def article(article_id: str, slug: str | None):
     found = engine().get_article(article_id)
     if slug != found.slug:
-        return redirect(url_for("artsearch.article", article_id=found.id, slug=found.slug,
-                                **({"q": request.args["q"]} if request.args.get("q") else {})), 301)
+        values: dict[str, Any] = {"article_id": found.id, "slug": found.slug}
+        if request.args.get("q"):
+            values["q"] = request.args["q"]
+        return redirect(url_for("artsearch.article", **values), 301)
     q = request.args.get("q", "")
     body_html = engine().highlight_article(found, q)
     return render_template("article.html", article=found, body_html=body_html, q=q)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE
+from playwright.sync_api import sync_playwright
 
 
 def main(base_url: str, out_dir: str, *paths: str) -> None:
