@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import click
@@ -29,6 +30,28 @@ def index_option(fn):
         "--index", "index_dir", type=click.Path(path_type=Path),
         default=None, help="Index directory [default: $ARTSEARCH_INDEX or instance/index].",
     )(fn)
+
+
+def plural(count: int, noun: str) -> str:
+    """Return "1 article", "2 articles", "1,234 articles"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+class DayType(click.ParamType):
+    """A calendar day written YYYY-MM-DD, with a one-line error naming the format."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"expected a date as YYYY-MM-DD, got {value!r}", param, ctx)
+
+
+DAY = DayType()
 
 
 def parse_mappings(pairs) -> dict[str, str]:
@@ -188,10 +211,10 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
         for problem in stats.problems[:50]:
             echo(str(problem), err=True)
         if len(stats.problems) > 50:
-            echo(f"... and {len(stats.problems) - 50} more problems"
+            echo(f"... and {plural(len(stats.problems) - 50, 'more problem')}"
                  + (f" (all in {report_path})" if report_path else " (use --report FILE to see all)"), err=True)
     mode = "full rebuild" if stats.full else "incremental update"
-    echo(f"Index {stats.index_dir} ({mode}, build {stats.build}): {stats.total} articles.")
+    echo(f"Index {stats.index_dir} ({mode}, build {stats.build}): {plural(stats.total, 'article')}.")
     echo(f"Read {stats.read}; added {stats.added}, updated {stats.updated}, unchanged {stats.unchanged}, "
          f"deleted {stats.deleted}; {stats.changed} changed.")
     kinds = ", ".join(f"{stats.count(k)} {k}" for k in ("skipped", "repaired", "warning", "duplicate"))

@@ -148,7 +148,7 @@ def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as e:
-                yield SourceRecord(name, lineno, error=f"malformed JSON: {e.msg} at column {e.colno}")
+                yield SourceRecord(name, lineno, error=_json_error(e))
                 continue
             if not isinstance(data, dict):
                 yield SourceRecord(name, lineno, error=f"expected a JSON object, got {type(data).__name__}")
@@ -156,6 +156,12 @@ def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
             yield SourceRecord(name, lineno, data=data, repaired=repaired, size=len(raw))
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+
+
+def _json_error(e: json.JSONDecodeError) -> str:
+    # Some of json's messages already end in "at" ("Invalid control character at").
+    msg = e.msg[:-3] if e.msg.endswith(" at") else e.msg
+    return f"malformed JSON: {msg} at column {e.colno}"
 
 
 def _starts_with(fh, prefix: bytes) -> bool:
@@ -176,7 +182,7 @@ def _read_json_array(fh, name: str) -> Iterator[SourceRecord]:
     try:
         items = json.loads(text)
     except json.JSONDecodeError as e:
-        yield SourceRecord(name, e.lineno, error=f"malformed JSON: {e.msg} at column {e.colno}")
+        yield SourceRecord(name, e.lineno, error=_json_error(e))
         return
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):

@@ -230,26 +230,25 @@ def build_index(
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, _die_with_parent)
         writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **WRITER_OPTIONS)
-        seen: set[str] = set()
-        first_seen: dict[str, str] = {}
-        first_hash: dict[str, str] = {}
-        first_action: dict[str, str] = {}
-        duplicates: dict[str, Article] = {}
+        # Duplicate ids: the first record is kept and each later one is reported with its
+        # file and line. Keeping the first (not the last) means one pass decides, and a
+        # re-run over unchanged input writes nothing at all.
+        first_seen: dict[str, tuple[str, str]] = {}  # id -> (where, content hash)
         try:
             for parsed in iter_articles(sources, stats, options, progress):
                 article = parsed.article
                 where = f"{parsed.source}:{parsed.line}"
                 stats.text_bytes += len(article.body.encode("utf-8"))
-                if article.id in seen:
+                doc = to_document(article)
+                if article.id in first_seen:
+                    kept_at, kept_hash = first_seen[article.id]
+                    same = "an identical copy" if kept_hash == doc["content_hash"] else "a different record"
                     stats.problems.append(Problem(
                         parsed.source, parsed.line, "duplicate",
-                        f"id {article.id!r} also at {first_seen[article.id]}; the later record wins",
+                        f"id {article.id!r} was already read at {kept_at}; this record ({same}) is ignored",
                     ))
-                    duplicates[article.id] = article
                     continue
-                seen.add(article.id)
-                first_seen[article.id] = where
-                doc = to_document(article)
+                first_seen[article.id] = (where, doc["content_hash"])
                 old_hash = existing.get(article.id)
                 if old_hash is None:
                     writer.add_document(**doc)
@@ -260,10 +259,8 @@ def build_index(
                     writer.update_document(**doc)
                     action = "updated"
                 _count(stats, action, +1)
-                first_hash[article.id] = doc["content_hash"]
-                first_action[article.id] = action
             if prune and existing:
-                for gone in existing.keys() - seen:
+                for gone in existing.keys() - first_seen.keys():
                     writer.delete_by_term("id", gone)
                     stats.deleted += 1
             # Even with a live index: "nothing usable" is an error (and must never let
@@ -283,8 +280,6 @@ def build_index(
             if build is not None:
                 shutil.rmtree(build, ignore_errors=True)
             raise
-        if duplicates:
-            _write_duplicate_winners(ix, duplicates, existing, first_hash, first_action, stats)
         stats.total = ix.doc_count()
         target = build or store.current_path()
         if target is None:  # cannot happen under the writer lock, which every publish takes
@@ -327,38 +322,7 @@ def _count(stats: IndexStats, action: str, delta: int) -> None:
 def _first_problem(stats: IndexStats) -> str:
     if not stats.problems:
         return ""
-    return f" ({stats.skipped} records skipped; first: {stats.problems[0]})"
-
-
-def _write_duplicate_winners(ix, duplicates: dict[str, Article], existing: dict[str, str],
-                             first_hash: dict[str, str], first_action: dict[str, str],
-                             stats: IndexStats) -> None:
-    """Replace the first copy of each duplicated id with its last copy, fixing the counts.
-
-    The first copy was already written (or left alone) by the main pass; what the run
-    did to the id is decided by comparing the winner with what the index held before.
-    """
-    writer = ix.writer(**WRITER_OPTIONS)
-    wrote = False
-    try:
-        for article_id, article in duplicates.items():
-            doc = to_document(article)
-            if doc["content_hash"] != first_hash.get(article_id):
-                writer.delete_by_term("id", article_id)
-                writer.add_document(**doc)
-                wrote = True
-            old_hash = existing.get(article_id)
-            final = ("added" if old_hash is None
-                     else "unchanged" if old_hash == doc["content_hash"] else "updated")
-            _count(stats, first_action.get(article_id, final), -1)
-            _count(stats, final, +1)
-        if wrote:
-            writer.commit()
-        else:
-            writer.cancel()
-    except BaseException:
-        writer.cancel()
-        raise
+    return f" ({stats.skipped} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
 
 
 def _existing_hashes(ix) -> dict[str, str]:

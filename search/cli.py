@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import sys
 from pathlib import Path
 
 import click
 from werkzeug.datastructures import MultiDict
 
-from index.cli import index_option
+from index.cli import DAY, index_option, plural
 from index.config import Config
 from index.errors import ArtsearchError
 
@@ -23,11 +25,11 @@ from .request import SearchRequest
 @click.option("--author", multiple=True, help="Only this author (repeatable: any of them).")
 @click.option("--outlet", multiple=True, help="Only this outlet (repeatable: any of them).")
 @click.option("--year", multiple=True, help="Only this year (repeatable).")
-@click.option("--from", "date_from", help="Published on or after YYYY-MM-DD (UTC).")
-@click.option("--to", "date_to", help="Published on or before YYYY-MM-DD (UTC).")
+@click.option("--from", "date_from", type=DAY, help="Published on or after this day (UTC).")
+@click.option("--to", "date_to", type=DAY, help="Published on or before this day (UTC).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Result order.")
-@click.option("--page", default="1", show_default=True, help="Result page.")
-@click.option("--per-page", default=None, help="Results per page (max 100).")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Result page.")
+@click.option("--per-page", default=None, type=click.IntRange(min=1), help="Results per page (max 100).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's answer.")
 def search_command(query, index_dir: Path | None, author, outlet, year, date_from, date_to, sort, page,
                    per_page, as_json):
@@ -47,25 +49,36 @@ def search_command(query, index_dir: Path | None, author, outlet, year, date_fro
     for key, value in (("from", date_from), ("to", date_to), ("sort", sort), ("page", page),
                        ("per_page", per_page)):
         if value:
-            args[key] = value
+            args[key] = str(value)
     try:
         request = SearchRequest.from_args(args, config)
         result = SearchEngine(config).search(request)
     except ArtsearchError as e:
         raise click.ClickException(e.get_message()) from None
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-        return
+    # `artsearch search ... | head` closes the pipe early: that is the reader's choice,
+    # not an error, so stop writing and exit 0 quietly.
+    try:
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            _print_result(result)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _print_result(result) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
-    click.echo(f"{result.total} results ({result.took_ms:.0f} ms), page {result.page} of {result.pages}")
+    click.echo(f"{plural(result.total, 'result')} ({result.took_ms:.0f} ms), page {result.page} of {result.pages}")
     for n, hit in enumerate(result.hits, start=result.first):
         date = hit.published.date().isoformat() if hit.published else "undated"
-        byline = ", ".join(hit.authors)
+        parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]
         click.echo(f"\n{n}. {hit.title or '(untitled)'}")
-        click.echo(f"   {hit.outlet} · {date}" + (f" · {byline}" if byline else "") + f" · id {hit.id}")
+        click.echo("   " + " · ".join(p for p in parts if p))
         click.echo("   " + _plain(hit.teaser_html).replace("\n", " ")[:300])
 
 

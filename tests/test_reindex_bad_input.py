@@ -40,7 +40,7 @@ def where(report: dict, line: int) -> list[tuple[str, str]]:
 def test_bad_records_do_not_abort(bad_run):
     done, report, index = bad_run
     assert_ok(done)
-    assert report["ok"] is True and report["total"] == 3  # b1 (second copy), b4, b5
+    assert report["ok"] is True and report["total"] == 3  # b1 (first copy), b4, b5
     assert report["problem_counts"] == {"skipped": 3, "repaired": 0, "warning": 2, "duplicate": 1}
     for p in report["problems"]:
         assert p["source"].endswith("bad.jsonl") and p["line"] > 0 and p["reason"]
@@ -65,14 +65,15 @@ def test_line_that_is_not_an_object(bad_run):
     assert where(report, 4) == [("skipped", "expected a JSON object, got list")]
 
 
-def test_duplicate_id_last_wins(bad_run):
-    _, report, index = bad_run
+def test_duplicate_id_first_is_kept_and_later_reported(bad_run):
+    done, report, index = bad_run
     [(kind, reason)] = where(report, 5)
-    assert kind == "duplicate" and "'b1'" in reason and "bad.jsonl:1" in reason
+    assert kind == "duplicate" and "'b1'" in reason and "bad.jsonl:1" in reason and "ignored" in reason
+    assert "bad.jsonl:5: duplicate: id 'b1' was already read at" in done.stderr
     assert report["added"] == 3  # b1 once, not twice
-    assert ids(search(index, "minerals")) == {"b1"}
-    assert ids(search(index, "vitamins")) == set()
-    assert stored(index)["b1"]["title"] == "Good first, second copy"
+    assert ids(search(index, "vitamins")) == {"b1"}
+    assert ids(search(index, "minerals")) == set()
+    assert stored(index)["b1"]["title"] == "Good first"
 
 
 def test_impossible_and_unparsable_dates_become_undated(bad_run):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from whoosh import index as whoosh_index
+
 from tests.reindex_helpers import assert_ok, ids, reindex, search, stored
 
 
@@ -106,11 +108,20 @@ def test_duplicates_do_not_count_as_changes_on_rerun(tmp_path):
     done, report = reindex(index, source)
     assert_ok(done)
     assert report["added"] == 3 and report["problem_counts"]["duplicate"] == 1
-    assert ids(search(index, "chard")) == {"n1"}
-    again, report = reindex(index, source)
-    assert_ok(again)
-    assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 3)
-    assert ids(search(index, "chard")) == {"n1"} and ids(search(index, "spring")) == set()
+    # The first record with an id is kept; the later one is reported, not indexed.
+    assert ids(search(index, "spring")) == {"n1"} and ids(search(index, "chard")) == set()
+    build = (index / "CURRENT").read_text().strip()
+    generation = whoosh_index.open_dir(str(index / "builds" / build)).latest_generation()
+    for _ in range(2):
+        again, report = reindex(index, source)
+        assert_ok(again)
+        assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 3)
+        assert report["problem_counts"]["duplicate"] == 1
+    # Nothing was written: the same build at the same Whoosh generation, so servers keep
+    # their caches.
+    assert (index / "CURRENT").read_text().strip() == build
+    assert whoosh_index.open_dir(str(index / "builds" / build)).latest_generation() == generation
+    assert ids(search(index, "spring")) == {"n1"} and ids(search(index, "chard")) == set()
 
 
 def test_workers_build_and_report_throughput(tmp_path):

@@ -23,8 +23,9 @@ DEFAULT_THREADS = max(2, min(8, os.cpu_count() or 2))
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads (each keeps its own searcher) [default: one per CPU, 2 to 8].")
+@click.option("--threads", default=DEFAULT_THREADS, type=click.IntRange(1, 64),
+              show_default=f"{DEFAULT_THREADS}: one per CPU, 2 to 8",
+              help="Worker threads (each keeps its own searcher).")
 def serve(index_dir, host, port, threads):
     """Serve the search page and JSON API.
 

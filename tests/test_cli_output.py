@@ -1,0 +1,87 @@
+"""What the CLI prints, as a subprocess: counts, option types, messages, broken pipes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+from tests.test_cli import artsearch
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def one_article_index(tmp_path_factory):
+    """An index of one article that has no outlet, no URL and no author."""
+    tmp = tmp_path_factory.mktemp("one")
+    source = write_jsonl(tmp / "one.jsonl", [
+        {"id": "solo", "title": "A lonely heron", "body": "The heron stood alone in the marsh."},
+    ])
+    done = artsearch("reindex", source, "--index", tmp / "ix")
+    assert done.returncode == 0, done.stderr
+    return tmp / "ix", done
+
+
+def test_one_article_is_singular(one_article_index):
+    _, done = one_article_index
+    assert ": 1 article." in done.stdout and "1 articles" not in done.stdout
+
+
+def test_one_result_is_singular_and_a_line_without_outlet_has_no_leading_dot(one_article_index):
+    index, _ = one_article_index
+    found = artsearch("search", "heron", "--index", index)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith("1 result (") and "1 results" not in found.stdout
+    meta = [line for line in found.stdout.splitlines() if "id solo" in line]
+    assert meta == ["   undated · id solo"]
+
+
+def test_serve_help_shows_one_default_for_threads():
+    done = artsearch("serve", "--help")
+    assert done.returncode == 0
+    threads = done.stdout[done.stdout.index("--threads"):].split("\n  -", 1)[0]
+    assert threads.count("default") == 1, threads
+
+
+def test_numeric_and_date_options_are_typed(one_article_index):
+    index, _ = one_article_index
+    helptext = artsearch("search", "--help").stdout
+    for option in ("--page", "--per-page", "--from", "--to"):
+        line = next(line for line in helptext.splitlines() if line.strip().startswith(option))
+        assert "TEXT" not in line, line
+    bad_page = artsearch("search", "heron", "--page", "two", "--index", index)
+    assert bad_page.returncode == 2 and "'two' is not a valid integer" in bad_page.stderr
+    assert "Traceback" not in bad_page.stderr
+    zero = artsearch("search", "heron", "--per-page", "0", "--index", index)
+    assert zero.returncode == 2 and "--per-page" in zero.stderr
+    bad_day = artsearch("search", "heron", "--from", "someday", "--index", index)
+    assert bad_day.returncode == 2 and "expected a date as YYYY-MM-DD, got 'someday'" in bad_day.stderr
+    ok = artsearch("search", "heron", "--page", "1", "--per-page", "5", "--from", "2000-01-01", "--index", index)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_json_error_message_has_no_doubled_word(tmp_path):
+    source = tmp_path / "ctl.jsonl"
+    source.write_text('{"id": "x", "title": "t", "body": "a\x01b"}\n'
+                      '{"id": "y", "title": "ok", "body": "fine text"}\n', encoding="utf-8")
+    done = artsearch("reindex", source, "--index", tmp_path / "ix")
+    assert done.returncode == 0, done.stderr
+    assert "ctl.jsonl:1: skipped: malformed JSON: Invalid control character at column" in done.stderr
+    assert "at at" not in done.stderr
+
+
+def test_search_into_a_closed_pipe_exits_quietly(one_article_index):
+    index, _ = one_article_index
+    for extra in ([], ["--json"]):
+        # The reader goes away before anything is written, as `| head -0` or a quitting pager.
+        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "search", "heron", "--index", str(index), *extra],
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+        assert err.decode() == ""
