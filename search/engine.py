@@ -30,6 +30,7 @@ from .request import SearchRequest
 from .results import Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
+from .timeline import DayColumn, build_timeline
 
 # Cached document sets and facet counts per index generation, in elements (document
 # numbers or facet values) over all entries: about 100-200 MB of Python sets at most.
@@ -60,6 +61,7 @@ class IndexView:
         self.newest = dated[::-1] + undated
         self.oldest_rank = _inverse(self.oldest, self.size)
         self.newest_rank = _inverse(self.newest, self.size)
+        self.days = DayColumn(self.dated, self.dated_times, self.size)
         self._cache: OrderedDict = OrderedDict()
         self._cached_elements = 0
         self._lock = threading.Lock()
@@ -181,6 +183,9 @@ class SearchEngine:
                     spec.key, _intersect(query_docs, [s for k, s in filter_sets.items() if k != spec.key])),
             )
         facets = build_facets(view.columns, counts, request, self.config.facet_size)
+        # Counted with every filter (a date range zooms in), cached like the facets.
+        timeline = view.cached(("timeline", repr(query), tuple(sorted(filter_keys.values()))),
+                               lambda: (build_timeline(view.days, final),))[0]
 
         offset = (request.page - 1) * request.per_page
         wanted = offset + request.per_page
@@ -208,6 +213,7 @@ class SearchEngine:
             total=len(final),
             hits=hits,
             facets=facets,
+            timeline=timeline,
             suggestion=suggestion,
             notes=tuple(notes),
             matched_any=matched_any,

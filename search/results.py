@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 
 from .request import SearchRequest
+from .timeline import Timeline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +68,7 @@ class SearchResult:
     matched_any: bool = False  # no article had every word; these have some of them
     took_ms: float = 0.0
     index_build: str = ""
+    timeline: Timeline | None = None
 
     @property
     def page(self) -> int:
@@ -101,6 +103,7 @@ class SearchResult:
             "pages": self.pages,
             "results": [h.to_dict() for h in self.hits],
             "facets": {f.key: f.to_list() for f in self.facets},
+            "timeline": self.timeline.to_dict() if self.timeline else None,
             "suggestion": self.suggestion,
             "matched_any": self.matched_any,
             "notes": list(self.notes),
