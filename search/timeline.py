@@ -107,7 +107,7 @@ class DayColumn:
 
     def __init__(self, dated_docs, dated_times, size: int):
         days = [-1] * size
-        for doc, when in zip(dated_docs, dated_times):
+        for doc, when in zip(dated_docs, dated_times, strict=True):
             days[doc] = when.toordinal()
         self.days = days
 

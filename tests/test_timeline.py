@@ -81,7 +81,7 @@ def test_buckets_are_contiguous_calendar_units_and_add_up():
     assert timeline.buckets[1].end == date(2016, 2, 29) and timeline.buckets[-1].end == date(2018, 12, 31)
     assert len(timeline.buckets) == 36
     assert [b.count for b in timeline.buckets if b.count] == [1, 2, 1]
-    for a, b in zip(timeline.buckets, timeline.buckets[1:]):
+    for a, b in zip(timeline.buckets, timeline.buckets[1:], strict=False):
         assert a.end + timedelta(days=1) == b.start
 
 
@@ -121,7 +121,7 @@ def test_bars_and_table_rows_link_to_their_bucket(client):
     rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)">', page)
     nonempty = [b for b in data["timeline"]["buckets"] if b["count"]]
     assert len(bars) == len(rows) == len(nonempty) > 0
-    for (href, label), bucket in zip(bars, nonempty):
+    for (href, label), bucket in zip(bars, nonempty, strict=True):
         args = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
         assert args["q"] == ["vaccine"]
         assert args["from"] == [bucket["start"]] and args["to"] == [bucket["end"]]
