@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from index.config import Config
 from search.engine import SearchEngine
 
-from . import errors, views
+from . import errors, security, views
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -28,5 +28,6 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["artsearch"] = SearchEngine(config)
     app.register_blueprint(views.bp)
     errors.init_app(app)
+    security.init_app(app)
     app.logger.setLevel(logging.INFO)
     return app
