@@ -13,6 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Set
+from email.utils import getaddresses
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
+
+from .markup import strip_html
 
 DEFAULT_STOPLIST = frozenset(
     s.casefold()
@@ -53,6 +59,7 @@ NON_NAME_WORDS = frozenset(
     policy treatments issues initiatives diet nutrition fitness wellness well
     entertainment lifestyle culture showbusiness celebrity weekly story trending found
     view all read more posts authored articles covers like particularly
+    am pm et est edt cst cdt pst pdt gmt utc
     """.split()
 )
 
@@ -74,7 +81,15 @@ TRAILING_WORDS = frozenset(
     """.split()
 )
 
-_SPLIT = re.compile(r"\s*(?:;|\||\n|&|\band\b|\bund\b|\bet\b|\by\b|,)\s*", re.I)
+# Separators between people. "and" in any case ("JANE DOE AND JOHN SMITH"); the Spanish,
+# French and German ones only in lower case and between spaces, so the initials in
+# "Robert Y. Chen" or "E. Jean Carroll" are never taken for a conjunction. Commas are
+# handled apart (``_split_commas``): "Smith, John" is one person, "A, B and C" three.
+_SPLIT = re.compile(r"\s*(?:;|\||\n|&|(?i:\band\b))\s*|\s+(?:y|et|und)\s+")
+# A mail address with a display name: "jsmith@example.com (John Smith)" (old mail and
+# Usenet archives) or "John Smith <jsmith@example.com>". The standard library parses both.
+_MAILBOX = re.compile(r"<[^<>\s@]+@[^<>\s]+>|[^\s()<>@,;]+@[^\s()<>,;]+\s*\(")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _BY = re.compile(r"^(?:by|written by|posted by|von|par|por)\s*[:\-]?\s+", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # "Jane Doe Is A Health Reporter ..." or "Jane Doe Has Covered ...": keep the name only.
@@ -125,7 +140,7 @@ def normalise_authors(value, stoplist: Iterable[str] = DEFAULT_STOPLIST,
             item = item.get("name") or ""
         if item is None:
             continue
-        parts.extend(_SPLIT.split(str(item)))
+        parts.extend(split_byline(str(item), stop, words))
     names: list[str] = []
     seen = set()
     for part in parts:
@@ -134,6 +149,59 @@ def normalise_authors(value, stoplist: Iterable[str] = DEFAULT_STOPLIST,
             seen.add(name.casefold())
             names.append(name)
     return tuple(names)
+
+
+def split_byline(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
+                 stopwords: Set[str] = NON_NAME_WORDS) -> list[str]:
+    """Split one byline into candidate names, in reading order.
+
+    Mail addresses give their display name; HTML gives its text; "Last, First" is turned
+    round ("COCHRANE, JAMES SHAPLEIGH" -> "JAMES SHAPLEIGH COCHRANE") by nameparser.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if _MAILBOX.search(text):
+        return [part for name, _ in getaddresses([text]) if name
+                for part in split_byline(name, stoplist, stopwords)]
+    text = strip_html(text)  # "<a href=...>John Smith</a>"
+    parts: list[str] = []
+    for chunk in _SPLIT.split(text):
+        parts.extend(_split_commas(chunk, stoplist, stopwords))
+    return parts
+
+
+def _split_commas(chunk: str, stoplist: Set[str], stopwords: Set[str]) -> list[str]:
+    pieces = [p.strip() for p in chunk.split(",")]
+    suffix = ""
+    if len(pieces) == 3 and pieces[2].casefold().strip(". ") in _NAME_SUFFIXES:
+        suffix = pieces.pop()  # "MCNEIL, DONALD G., JR."
+    if len(pieces) == 2 and _is_inverted(pieces[0], pieces[1], stoplist, stopwords):
+        last = _BY.sub("", pieces[0])
+        name = HumanName(f"{last}, {pieces[1]}" + (f", {suffix}" if suffix else ""))
+        return [" ".join(p for p in (name.first, name.middle, name.last, name.suffix) if p)]
+    return pieces + ([suffix] if suffix else [])
+
+
+def _is_inverted(last: str, first: str, stoplist: Set[str], stopwords: Set[str]) -> bool:
+    """Is "last, first" one person written surname first, rather than a list of two?
+
+    Only a surname of one word (or a particle and a word: "van Beethoven") followed by
+    one to three given names or initials counts: "Jane Doe, John Smith", "Jane Doe,
+    Reuters" and "Jane Doe, PhD" stay lists.
+    """
+    last_words = _BY.sub("", last).split()
+    first_words = first.split()
+    if not 1 <= len(first_words) <= 3:
+        return False
+    if not (len(last_words) == 1 or (len(last_words) == 2 and last_words[0].casefold() in NAME_CONSTANTS.prefixes)):
+        return False
+    words = last_words + first_words
+    if not all(_NAME_WORD.match(w) for w in words):
+        return False
+    if any(w.casefold().strip(".") in stopwords or w.casefold().strip(".") in TRAILING_WORDS for w in words):
+        return False
+    if last.casefold() in stoplist or first.casefold() in stoplist:
+        return False
+    return not _CREDENTIAL.match(" " + first)
 
 
 def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
@@ -176,9 +244,8 @@ def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
     if text.casefold() in stoplist:
         return ""
     if text.isupper() or text.islower():
-        text = " ".join(_capitalise(w) for w in words)
+        # "JANE DOE" / "jane doe": nameparser knows "McNeil", "O'Neil", "van".
+        name = HumanName(text, string_format="{title} {first} {middle} {last} {suffix}")
+        name.capitalize(force=True)
+        text = " ".join(str(name).split())
     return text
-
-
-def _capitalise(word: str) -> str:
-    return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
-import bleach
 from slugify import slugify
 
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, normalise_authors
 from .dates import DateError, parse_date
 from .language import detect_language
+from .markup import strip_html
 from .models import Article
 
 # Searched in order; the first non-empty value wins.
@@ -46,10 +45,6 @@ _ARCHIVE_TIME = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/(\d{8,14}
 # Local midnight crawled as 04:00Z/05:00Z can sit a few hours past a same-day snapshot.
 ARCHIVE_SLACK = timedelta(days=1)
 _ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", re.I)
-_LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
-_DROP_WITH_CONTENT = re.compile(r"<(script|style|noscript|template|iframe)\b.*?(?:</\1\s*>|$)", re.I | re.S)
-_LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.I)
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|h[1-6]|li|ul|ol|tr|table|blockquote|section|article|header|footer|pre|hr)\b[^>]*>", re.I)
 _HOST = re.compile(r"^[\w\-]+(?:\.[\w\-]+)+$")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
@@ -72,27 +67,6 @@ class NormaliseOptions:
 
 
 DEFAULT_OPTIONS = NormaliseOptions()
-
-
-def strip_html(text: str) -> str:
-    """Return the visible text of an HTML fragment: tags removed, entities decoded.
-
-    Scripts and styles are dropped with their content; block elements become paragraph
-    breaks. Plain text passes through untouched apart from entity decoding.
-    """
-    if not _LOOKS_LIKE_HTML.search(text):
-        return text
-    text = _DROP_WITH_CONTENT.sub(" ", text)
-    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
-    if _BLOCK_TAG.search(text):
-        # Real markup: line breaks in the source are just spaces, as a browser shows
-        # them; paragraphs come from the block tags. (Plain text with a stray inline
-        # tag keeps its own line breaks.)
-        text = re.sub(r"\s+", " ", text)
-    text = _LINE_BREAK.sub("\n", text)
-    text = _BLOCK_TAG.sub("\n\n", text)
-    cleaned = bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)
-    return html.unescape(cleaned)
 
 
 def clean_text(text, *, paragraphs: bool = True) -> str:
@@ -172,6 +146,11 @@ def cut_text(text: str, max_bytes: int) -> str:
     return (cut[:space] if space > 0 else cut).rstrip()
 
 
+def _shorten(value, limit: int = 120) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def make_slug(title: str, article_id: str) -> str:
     slug = slugify(title or "", max_length=SLUG_MAX_LENGTH, word_boundary=True)
     return slug or slugify(article_id, max_length=SLUG_MAX_LENGTH) or "article"
@@ -239,6 +218,10 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         warn(f"undated: published {published:%Y-%m-%d} is after the page was archived "
              f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
         published = None
+    byline = pick(data, "authors", options)
+    authors = normalise_authors(byline, options.author_stoplist, options.author_stopwords)
+    if not authors and clean_text(str(byline) if isinstance(byline, dict) else byline, paragraphs=False):
+        warn(f"no author: no person's name in byline {_shorten(byline)!r}")
     language = normalise_language(pick(data, "language", options))
     if not language and options.detect_language:
         language = detect_language(f"{title}\n{body}")
@@ -247,8 +230,7 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         title=title,
         body=body,
         slug=make_slug(title, article_id),
-        authors=normalise_authors(pick(data, "authors", options), options.author_stoplist,
-                                  options.author_stopwords),
+        authors=authors,
         outlet=normalise_outlet(pick(data, "outlet", options), url),
         published=published,
         url=url,

@@ -30,6 +30,24 @@ from index.authors import normalise_authors, read_stoplist
     ("Mary-Jane O'Neil", ("Mary-Jane O'Neil",)),
     ("Ludwig van Beethoven", ("Ludwig van Beethoven",)),
     ("Donald G. Mcneil Jr", ("Donald G. Mcneil Jr",)),
+    ("jsmith@example.com (John Smith)", ("John Smith",)),
+    ("John Smith <jsmith@example.com>", ("John Smith",)),
+    ('"Smith, John" <js@example.com>, Jane Doe <jd@example.org>', ("John Smith", "Jane Doe")),
+    ("Smith, John", ("John Smith",)),
+    ("SMITH, JOHN", ("John Smith",)),
+    ("COCHRANE, JAMES SHAPLEIGH", ("James Shapleigh Cochrane",)),
+    ("MILLER, JIMMY A.", ("Jimmy A. Miller",)),
+    ("MCNEIL, DONALD G., JR.", ("Donald G. McNeil Jr",)),
+    ("van Beethoven, Ludwig", ("Ludwig van Beethoven",)),
+    ('<a href="/people/js">John Smith</a>', ("John Smith",)),
+    ('<a href="mailto:js@example.com">John Smith</a>', ("John Smith",)),
+    ("By Ann Lee and Bob Ray", ("Ann Lee", "Bob Ray")),
+    ("JOHN SMITH AND JANE DOE", ("John Smith", "Jane Doe")),
+    ("By Ann Lee | Reuters", ("Ann Lee",)),
+    ("Robert Y. Chen", ("Robert Y. Chen",)),
+    ("E. Jean Carroll", ("E. Jean Carroll",)),
+    ("María López y Juan Pérez", ("María López", "Juan Pérez")),
+    ("Pierre Dupont et Marie Curie", ("Pierre Dupont", "Marie Curie")),
 ])
 def test_split_and_clean(value, expected):
     assert normalise_authors(value) == expected
@@ -44,7 +62,7 @@ def test_split_and_clean(value, expected):
     "Science Reporter With The Los Angeles Times Writing The Washington",
     "For The Inquirer", "Inquirer Staff Writer", "Columbia University", "Vanda Pharmaceuticals Inc",
     "Los Angeles Times", "Usa Today", "Abc News", "Reuters Health", "Area. She", "Covering Health Policy",
-    "mailto:jane@x.com", "@janedoe", "Madonna",
+    "mailto:jane@x.com", "@janedoe", "Madonna", "jsmith@example.com", "Pm Et Sun Jan",
 ])
 def test_non_names_are_dropped(junk):
     assert normalise_authors(junk) == ()
