@@ -22,6 +22,22 @@ from .normalise import FIELD_ALIASES, NormaliseOptions
 CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language"}
 
 
+def timeout_option(fn):
+    """``--timeout SECONDS``: the time budget of one search (env: ARTSEARCH_TIMEOUT)."""
+    return click.option(
+        "--timeout", type=click.FloatRange(0, 3600, min_open=True), default=None,
+        help="Seconds one search may take [default: $ARTSEARCH_TIMEOUT or 2].",
+    )(fn)
+
+
+def load_config(**overrides) -> Config:
+    """The config from ``ARTSEARCH_*`` variables and CLI flags; a bad value is one Error line."""
+    try:
+        return Config.from_env(**overrides)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+
+
 def index_option(fn):
     """``--index DIR``, shared by every command (env: ARTSEARCH_INDEX)."""
     return click.option(

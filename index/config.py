@@ -2,6 +2,9 @@
 
 Precedence: code defaults < environment variables (``Config.from_env``) < CLI flags
 (``dataclasses.replace``) < explicit test overrides.
+
+Every limit that bounds the cost of one request lives here, in the "Limits" section,
+with its environment variable in ``LIMITS`` (documented in README.md, "Limits").
 """
 
 from __future__ import annotations
@@ -16,6 +19,15 @@ DEFAULT_INDEX = Path("instance") / "index"
 
 
 @dataclasses.dataclass(frozen=True)
+class Limit:
+    """One cost limit: its Config field, environment variable and a line of help."""
+
+    field: str
+    env: str
+    help: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Config:
     index_dir: Path = DEFAULT_INDEX
     page_size: int = 10
@@ -23,22 +35,73 @@ class Config:
     facet_size: int = 10
     teaser_chars: int = 240
 
+    # Limits (see LIMITS below for what each one bounds) ------------------------------
+    timeout: float = 2.0
+    max_query_chars: int = 1000
+    max_expansions: int = 500
+    max_query_expansions: int = 2000
+    max_filter_values: int = 50
+    max_suggest_words: int = 5
+    max_suggest_word_chars: int = 30
+    cache_mb: int = 96
+
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))
         if not 1 <= self.page_size <= self.max_page_size:
             raise ValueError(f"page_size must be between 1 and {self.max_page_size}")
         if self.facet_size < 1:
             raise ValueError("facet_size must be at least 1")
+        if not 0 < self.timeout <= 3600:
+            raise ValueError(f"timeout must be between 0 and 3600 seconds; got {self.timeout}")
+        for limit in LIMITS:
+            value = getattr(self, limit.field)
+            if limit.field != "timeout" and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"{limit.field} ({limit.env}) must be a whole number of at least 1; got {value!r}")
+
+    @property
+    def cache_bytes(self) -> int:
+        return self.cache_mb * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> Config:
-        """Build a config from ``ARTSEARCH_*`` environment variables plus overrides."""
+        """Build a config from ``ARTSEARCH_*`` environment variables plus overrides.
+
+        Raise ``ValueError`` naming the variable when a value is not a number.
+        """
         env = os.environ if environ is None else environ
         values: dict = {}
         index = env.get("ARTSEARCH_INDEX") or env.get("ARTSEARCH_INDEX_DIR")
         if index:
             values["index_dir"] = Path(index)
-        if env.get("ARTSEARCH_PAGE_SIZE"):
-            values["page_size"] = int(env["ARTSEARCH_PAGE_SIZE"])
+        numeric = [("page_size", "ARTSEARCH_PAGE_SIZE")] + [(limit.field, limit.env) for limit in LIMITS]
+        for field, name in numeric:
+            text = env.get(name, "").strip()
+            if not text:
+                continue
+            kind = float if field == "timeout" else int
+            try:
+                values[field] = kind(text)
+            except ValueError:
+                raise ValueError(f"{name} must be a {'number' if kind is float else 'whole number'}; got {text!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+LIMITS = (
+    Limit("timeout", "ARTSEARCH_TIMEOUT",
+          "Seconds one search may take (also --timeout); past it the answer is a 503 naming the slow part."),
+    Limit("max_query_chars", "ARTSEARCH_MAX_QUERY_CHARS",
+          "Characters of a query kept, on every route; longer queries are cut, with a note."),
+    Limit("max_expansions", "ARTSEARCH_MAX_EXPANSIONS",
+          "Words one wildcard or range may stand for (vacc*, [a TO c]); more is refused with a message."),
+    Limit("max_query_expansions", "ARTSEARCH_MAX_QUERY_EXPANSIONS",
+          "Words all wildcards and ranges of one query may stand for together."),
+    Limit("max_filter_values", "ARTSEARCH_MAX_FILTER_VALUES",
+          "Author, outlet and year values in one request, all facets together."),
+    Limit("max_suggest_words", "ARTSEARCH_MAX_SUGGEST_WORDS",
+          "Unknown words of one query that \"Did you mean\" tries to respell."),
+    Limit("max_suggest_word_chars", "ARTSEARCH_MAX_SUGGEST_WORD_CHARS",
+          "Longest word \"Did you mean\" tries to respell (its variants grow with the square of the length)."),
+    Limit("cache_mb", "ARTSEARCH_CACHE_MB",
+          "Megabytes of result sets, facet counts and suggestions cached per index generation."),
+)

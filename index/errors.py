@@ -66,3 +66,31 @@ class NotFoundError(ArtsearchError):
 
     status = 404
     title = "Not found"
+
+
+class QueryTooBroadError(ArtsearchError):
+    """A part of the query would cost more than the configured limits allow."""
+
+    status = 400
+    title = "Query too broad"
+
+
+class SearchTimeoutError(ArtsearchError):
+    """The search ran out of its time budget; the message names the slow part."""
+
+    status = 503
+    title = "Search took too long"
+
+
+class ClientGoneError(ArtsearchError):
+    """The client hung up; the work for it was stopped. Nobody reads this answer."""
+
+    status = 503
+    title = "Client gone"
+
+
+class IndexDamagedError(ArtsearchError):
+    """Files of the live index are missing, truncated or unreadable."""
+
+    status = 503
+    title = "Index damaged"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -11,8 +10,7 @@ from pathlib import Path
 import click
 from werkzeug.datastructures import MultiDict
 
-from index.cli import DAY, index_option, plural
-from index.config import Config
+from index.cli import DAY, index_option, load_config, plural, timeout_option
 from index.errors import ArtsearchError
 
 from .engine import SearchEngine
@@ -31,17 +29,16 @@ from .request import SearchRequest
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Result page.")
 @click.option("--per-page", default=None, type=click.IntRange(min=1), help="Results per page (max 100).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's answer.")
+@timeout_option
 def search_command(query, index_dir: Path | None, author, outlet, year, date_from, date_to, sort, page,
-                   per_page, as_json):
+                   per_page, as_json, timeout):
     """Search the index from the command line.
 
     \b
     Example:
         artsearch search '"breast cancer" screening' --outlet reuters.com --from 2016-01-01
     """
-    config = Config.from_env()
-    if index_dir:
-        config = dataclasses.replace(config, index_dir=index_dir)
+    config = load_config(index_dir=index_dir, timeout=timeout)
     args = MultiDict([("q", " ".join(query))])
     args.setlist("author", author)
     args.setlist("outlet", outlet)

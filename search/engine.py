@@ -12,19 +12,22 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from datetime import datetime, timezone
 from itertools import islice
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TopCollector
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 from index.config import Config
-from index.errors import NotFoundError
+from index.errors import NotFoundError, SearchTimeoutError
 from index.models import Article
 from index.store import IndexStore
 
+from .cache import ByteBudgetCache
+from .deadline import Deadline, DeadlineCollector, docs_for_query
 from .facets import FACETS, FacetColumns, build_facets
+from .limits import check_expansions
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .request import SearchRequest
 from .results import Hit, SearchResult
@@ -32,15 +35,10 @@ from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
 from .timeline import DayColumn, build_timeline
 
-# Cached document sets and facet counts per index generation, in elements (document
-# numbers or facet values) over all entries: about 100-200 MB of Python sets at most.
-CACHE_BUDGET = 4_000_000
-
-
 class IndexView:
     """Everything derived from one reader generation, shared by all threads."""
 
-    def __init__(self, build: str, searcher):
+    def __init__(self, build: str, searcher, cache_bytes: int):
         reader = searcher.reader()
         self.build = build
         self.size = reader.doc_count_all()
@@ -62,9 +60,7 @@ class IndexView:
         self.oldest_rank = _inverse(self.oldest, self.size)
         self.newest_rank = _inverse(self.newest, self.size)
         self.days = DayColumn(self.dated, self.dated_times, self.size)
-        self._cache: OrderedDict = OrderedDict()
-        self._cached_elements = 0
-        self._lock = threading.Lock()
+        self.cache = ByteBudgetCache(cache_bytes)
 
     def published_between(self, start: datetime | None, end: datetime | None) -> list[int]:
         """Documents published in [start, end] (either may be None: open-ended)."""
@@ -74,24 +70,10 @@ class IndexView:
         return self.dated[lo:hi]
 
     def cached(self, key, make):
-        """Return the cached value for ``key`` (a document set or facet counts), computing
-        it with ``make()`` on a miss. Least recently used entries go first once the cache
-        holds more than ``CACHE_BUDGET`` elements in all, so memory stays bounded at any
-        index size."""
-        with self._lock:
-            value = self._cache.get(key)
-            if value is not None:
-                self._cache.move_to_end(key)
-                return value
-        value = make()
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = value
-                self._cached_elements += len(value) + 1
-            while self._cached_elements > CACHE_BUDGET and len(self._cache) > 1:
-                _, old = self._cache.popitem(last=False)
-                self._cached_elements -= len(old) + 1
-        return value
+        """Return the cached value for ``key`` (a document set, facet counts or a
+        suggestion), computing it with ``make()`` on a miss. The cache is budgeted in
+        bytes (``Config.cache_mb``) and keyed by a digest of ``key``."""
+        return self.cache.get_or_make(key, make)
 
     def filter_set(self, key, make) -> frozenset[int]:
         return self.cached(key, lambda: frozenset(make()))
@@ -141,7 +123,7 @@ class SearchEngine:
             with self._lock:
                 view = self._views.get(key)
                 if view is None:
-                    view = IndexView(build, searcher)
+                    view = IndexView(build, searcher, self.config.cache_bytes)
                     self._views = {key: view}  # drop views of older generations
         return view
 
@@ -153,18 +135,28 @@ class SearchEngine:
 
     # Search ---------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
+        """Run ``request`` within ``deadline`` (default: ``Config.timeout`` from now).
+
+        Raise ``QueryTooBroadError`` when a wildcard or range covers too many words, and
+        ``SearchTimeoutError`` (naming the slow part) when the budget runs out while
+        matching, ranking or counting; a "Did you mean" that runs out is dropped with a note.
+        """
         started = time.perf_counter()
+        deadline = deadline or Deadline(self.config.timeout)
         searcher = self.searcher()
         view = self.view(searcher)
         parsed = build_query(request.q, searcher.schema, view.query_fields)
         notes = list(parsed.notes)
+        if request.q_cut:
+            notes.append(f"The query was cut to its first {self.config.max_query_chars:,} characters (the limit).")
         query = parsed.query
         matched_any = False
+        check_expansions(query, searcher.reader(), self.config, deadline)
 
-        query_docs = self._query_docs(searcher, view, query)
+        query_docs = self._query_docs(searcher, view, query, deadline)
         if not query_docs and parsed.any_query is not None:
-            any_docs = self._query_docs(searcher, view, parsed.any_query)
+            any_docs = self._query_docs(searcher, view, parsed.any_query, deadline)
             if any_docs:
                 query, query_docs, matched_any = parsed.any_query, any_docs, True
                 notes.append("No article contains all of the words; showing articles with any of them.")
@@ -174,6 +166,7 @@ class SearchEngine:
         final = _intersect(query_docs, filter_sets.values())
         counts = {}
         for spec in FACETS:
+            deadline.check("counting facets")
             # Disjunctive: each facet is counted with every filter but its own. Counts are
             # cached, so paging, re-sorting or toggling another facet reuses them.
             others = tuple(k for name, k in sorted(filter_keys.items()) if name != spec.key)
@@ -192,7 +185,7 @@ class SearchEngine:
         scores: dict[int, float] = {}
         if request.sort == "relevance" and query is not None:
             allow = None if final is query_docs else set(final)
-            results = searcher.search(query, filter=allow, limit=wanted)
+            results = self._ranked(searcher, query, allow, wanted, deadline)
             page_docs = []
             for hit in islice(results, offset, wanted):
                 page_docs.append(hit.docnum)
@@ -203,15 +196,17 @@ class SearchEngine:
             else:
                 page_docs = _top_in_order(final, view.newest, view.newest_rank, wanted)[offset:]
 
-        hits = tuple(self._make_hit(searcher, doc, query, scores.get(doc)) for doc in page_docs)
+        hits = []
+        for doc in page_docs:
+            deadline.check("writing teasers")
+            hits.append(self._make_hit(searcher, doc, query, scores.get(doc)))
         suggestion = None
         if parsed.text and (len(final) < 5 or matched_any):
-            # A pure function of the text and the index generation: cached like facets.
-            suggestion = view.cached(("suggest", parsed.text), lambda: (suggest_query(searcher, parsed.text),))[0]
+            suggestion = self._suggestion(searcher, view, parsed.text, deadline, notes)
         return SearchResult(
             request=request,
             total=len(final),
-            hits=hits,
+            hits=tuple(hits),
             facets=facets,
             timeline=timeline,
             suggestion=suggestion,
@@ -221,14 +216,32 @@ class SearchEngine:
             index_build=view.build,
         )
 
-    def _query_docs(self, searcher, view: IndexView, query) -> frozenset[int]:
-        # docs_for_query() runs the query per segment: a Not/AndNot matcher over a
-        # multi-segment reader at the top level misses documents in Whoosh 2.7.4.
+    def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline):
+        """Whoosh's top-``limit`` scoring, with the deadline checked between matches."""
+        collector = DeadlineCollector(TopCollector(limit=limit), deadline)
+        if allow is not None:
+            collector = FilterCollector(collector, allow=allow)
+        searcher.search_with_collector(query, collector)
+        return collector.results()
+
+    def _suggestion(self, searcher, view: IndexView, text: str, deadline: Deadline, notes: list[str]) -> str | None:
+        """"Did you mean", cached like facets; dropped with a note if the budget runs out."""
+        try:
+            return view.cached(("suggest", text), lambda: (suggest_query(
+                searcher, text, deadline=deadline, max_words=self.config.max_suggest_words,
+                max_chars=self.config.max_suggest_word_chars),))[0]
+        except SearchTimeoutError:
+            notes.append("\"Did you mean\" was skipped: the search had used its time budget.")
+            return None
+
+    def _query_docs(self, searcher, view: IndexView, query, deadline: Deadline) -> frozenset[int]:
+        # Matching runs per segment: a Not/AndNot matcher over a multi-segment reader at
+        # the top level misses documents in Whoosh 2.7.4.
         if query is None:
             return view.all_docs
         if query is wq.NullQuery:
             return frozenset()
-        return view.filter_set(("q", repr(query)), lambda: searcher.docs_for_query(query))
+        return view.filter_set(("q", repr(query)), lambda: docs_for_query(searcher, query, deadline))
 
     @staticmethod
     def _filter_keys(request: SearchRequest) -> dict[str, tuple]:
@@ -299,6 +312,7 @@ class SearchEngine:
     def highlight_article(self, article: Article, q: str) -> str:
         """Return the article body as sanitised HTML with the query's words marked."""
         searcher = self.searcher()
+        q = q[: self.config.max_query_chars]
         parsed: ParsedQuery = build_query(q, searcher.schema, self.view(searcher).query_fields)
         english = article.language in ("", "en")
         field = "body" if english else "body_intl"

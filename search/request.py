@@ -10,7 +10,6 @@ from index.errors import InvalidFilterError
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_KEYS = ("author", "outlet", "year")
-MAX_QUERY_CHARS = 1000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,6 +23,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    q_cut: bool = dataclasses.field(default=False, compare=False)  # q was longer than the limit
 
     @classmethod
     def from_args(cls, args, config: Config | None = None) -> SearchRequest:
@@ -41,8 +41,16 @@ class SearchRequest:
             values = getlist(key)
             return str(values[0]).strip() if values else ""
 
-        q = " ".join(first("q").split())[:MAX_QUERY_CHARS]
+        q = " ".join(first("q").split())
+        q_cut = len(q) > config.max_query_chars
+        q = q[: config.max_query_chars]
         filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}
+        given = sum(len(values) for values in filters.values())
+        if given > config.max_filter_values:
+            raise InvalidFilterError(
+                f"At most {config.max_filter_values} author, outlet and year values can be combined "
+                f"in one search (the limit); this one has {given:,}."
+            )
         for year in filters["year"]:
             if not (year.isdigit() and len(year) == 4):
                 raise InvalidFilterError(f"year must be four digits, got {year!r}")
@@ -55,7 +63,7 @@ class SearchRequest:
             raise InvalidFilterError(f"sort must be one of {', '.join(SORTS)}; got {sort!r}")
         page = _parse_int(first("page"), "page", 1, 1, 10_000)
         per_page = _parse_int(first("per_page"), "per_page", config.page_size, 1, config.max_page_size)
-        return cls(q=q, date_from=date_from, date_to=date_to, sort=sort, page=page,
+        return cls(q=q, q_cut=q_cut, date_from=date_from, date_to=date_to, sort=sort, page=page,
                    per_page=per_page, **filters)
 
     @property
@@ -124,11 +132,11 @@ class SearchRequest:
 
 
 def _distinct(values) -> tuple[str, ...]:
-    out: list[str] = []
+    out: dict[str, None] = {}
     for v in values:
         v = " ".join(str(v).split())
-        if v and v not in out:
-            out.append(v)
+        if v:
+            out.setdefault(v)
     return tuple(out)
 
 

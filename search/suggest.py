@@ -15,6 +15,8 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 
+from .deadline import Deadline
+
 _WORD = re.compile(r"(?<![\w:*?\"-])([^\W\d_]{3,})(?![\w:*?])")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 SURFACE_SCAN_CHARS = 20_000
@@ -43,11 +45,14 @@ def one_edit_away(word: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {word}
 
 
-def correct_word(reader, word: str) -> str | None:
+def correct_word(reader, word: str, deadline: Deadline | None = None) -> str | None:
     """Return the most frequent body term that a word one typo away from ``word`` stems
     to ("celebrety" -> "celebr", the stem of celebrity), or None."""
     own = TEXT_ANALYZER.term(word)
-    stems = {TEXT_ANALYZER.term(candidate) for candidate in one_edit_away(word)} - {own}
+    candidates = one_edit_away(word)
+    if deadline is not None:
+        candidates = deadline.watch(candidates, "looking for \"Did you mean\" words")
+    stems = {TEXT_ANALYZER.term(candidate) for candidate in candidates} - {own}
     scored = [(reader.doc_frequency("body", stem), stem) for stem in stems]
     best = max(scored, default=(0, None))
     return best[1] if best[0] > 0 else None
@@ -81,24 +86,31 @@ def surface_form(searcher, term: str, typed: str) -> str:
     return min(forms, key=lambda form: (damerau_levenshtein(form, typed), form))
 
 
-def suggest_query(searcher, text: str) -> str | None:
+def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_words: int = 5,
+                  max_chars: int = 30) -> str | None:
     """Return ``text`` with unknown words respelled, or None when nothing changes.
 
     Only bare words outside phrases are respelled; operators, fields and wildcards are
-    left as typed.
+    left as typed. At most ``max_words`` unknown words of at most ``max_chars`` letters
+    are tried: the one-typo variants of a word grow with the square of its length.
     """
     if not text:
         return None
     reader = searcher.reader()
     changed = False
+    tried = 0
 
     def fix(match: re.Match) -> str:
-        nonlocal changed
+        nonlocal changed, tried
         word = match.group(1)
-        if word in _OPERATORS or _known(reader, word):
+        if word in _OPERATORS or len(word) > max_chars or tried >= max_words or _known(reader, word):
             return word
+        tried += 1
         folded = FOLD_ANALYZER.fold(word)
-        term = correct_word(reader, folded) or correct_term(reader, TEXT_ANALYZER.term(word))
+        term = correct_word(reader, folded, deadline)
+        if term is None and deadline is not None:
+            deadline.check("looking for \"Did you mean\" words")
+        term = term or correct_term(reader, TEXT_ANALYZER.term(word))
         if term is None:
             return word
         changed = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -38,16 +39,26 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 30.0) 
 @contextlib.contextmanager
 def running_server(index_dir: Path, *, threads: int = 2, command: list[str] | None = None) -> Iterator[str]:
     """Run ``artsearch serve`` on a free port; yield its base URL (no trailing slash)."""
+    with server_process(index_dir, threads=threads, command=command) as (base_url, _):
+        yield base_url
+
+
+@contextlib.contextmanager
+def server_process(index_dir: Path, *, threads: int = 2, command: list[str] | None = None,
+                   args: tuple[str, ...] = (), env: dict | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run ``artsearch serve`` (plus ``args``, with ``env`` added to the environment) on a
+    free port; yield its base URL and the process."""
     port = free_port()
     command = command or [sys.executable, "-m", "web.cli"]
     process = subprocess.Popen(
-        [*command, "serve", "--index", str(index_dir), "--port", str(port), "--threads", str(threads)],
+        [*command, "serve", "--index", str(index_dir), "--port", str(port), "--threads", str(threads), *args],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(base_url + "/api/status", process)
-        yield base_url
+        yield base_url, process
     finally:
         process.terminate()
         try:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import click
 
-from index.cli import index_option
-from index.config import Config
+from index.cli import index_option, load_config, timeout_option
 from index.errors import ArtsearchError
 
 # Searching is CPU-bound Python, so threads share one GIL: more threads than cores add
@@ -26,7 +24,8 @@ DEFAULT_THREADS = max(2, min(8, os.cpu_count() or 2))
 @click.option("--threads", default=DEFAULT_THREADS, type=click.IntRange(1, 64),
               show_default=f"{DEFAULT_THREADS}: one per CPU, 2 to 8",
               help="Worker threads (each keeps its own searcher).")
-def serve(index_dir, host, port, threads):
+@timeout_option
+def serve(index_dir, host, port, threads, timeout):
     """Serve the search page and JSON API.
 
     \b
@@ -37,13 +36,13 @@ def serve(index_dir, host, port, threads):
 
     from .app import create_app
 
-    config = Config.from_env()
-    if index_dir:
-        config = dataclasses.replace(config, index_dir=index_dir)
+    config = load_config(index_dir=index_dir, timeout=timeout)
     app = create_app(config)
     try:
         app.extensions["artsearch"].searcher()
     except ArtsearchError as e:
         click.echo(f"Warning: {e.get_message()}", err=True)
     click.echo(f"Serving {config.index_dir} on http://{host}:{port}/ ({threads} threads)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="artsearch")
+    # A request lookahead of 1 lets waitress keep reading the socket while a search runs,
+    # so it notices a client that hangs up and the search stops (search/deadline.py).
+    waitress.serve(app, host=host, port=port, threads=threads, ident="artsearch", channel_request_lookahead=1)

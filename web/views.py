@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from index.errors import InvalidFilterError
+from search.deadline import Deadline
 from search.engine import SearchEngine
 from search.request import SearchRequest
 
@@ -28,6 +29,12 @@ def engine() -> SearchEngine:
     return current_app.extensions["artsearch"]
 
 
+def deadline() -> Deadline:
+    """This request's time budget; it also ends when waitress sees the client hang up
+    (``waitress.client_disconnected``, present when ``channel_request_lookahead`` > 0)."""
+    return Deadline(engine().config.timeout, abandoned=request.environ.get("waitress.client_disconnected"))
+
+
 def search_url(args) -> str:
     return url_for("artsearch.search", fmt="html") + ("?" + urlencode(list(args)) if args else "")
 
@@ -46,11 +53,12 @@ def search(fmt: str):
         if fmt == "json":
             raise
         # Keep the user on the search page with their words and the reason.
-        search_request = SearchRequest(q=" ".join(request.args.get("q", "").split())[:1000])
-        result = engine().search(search_request)
+        q = " ".join(request.args.get("q", "").split())
+        search_request = SearchRequest(q=q[: engine().config.max_query_chars])
+        result = engine().search(search_request, deadline())
         return render_template("search.html", result=result, req=search_request, error=e.message,
                                help=SYNTAX_HELP), 400
-    result = engine().search(search_request)
+    result = engine().search(search_request, deadline())
     if fmt == "json":
         return jsonify(result.to_dict())
     return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP)

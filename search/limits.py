@@ -1,0 +1,70 @@
+"""Limits where a query's cost is: wildcard and range expansion.
+
+A wildcard or a term range stands for every indexed word it covers, and Whoosh ORs the
+postings of all of them: ``[a TO z]`` is the whole vocabulary. Before a query runs, each
+such term is expanded here, stopping one past the configured limit, so a term that covers
+too much is refused with a message naming it instead of being matched. The numbers come
+from ``Config`` (``max_expansions``, ``max_query_expansions``).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from whoosh import query as wq
+
+from index.config import Config
+from index.errors import QueryTooBroadError
+
+from .deadline import Deadline
+
+
+def check_expansions(query: wq.Query | None, reader, config: Config, deadline: Deadline) -> int:
+    """Return how many indexed words the query's wildcards and ranges stand for.
+
+    Raise ``QueryTooBroadError`` when one of them covers more than ``max_expansions``
+    words, or all of them together more than ``max_query_expansions``.
+    """
+    total = 0
+    for leaf in _multiterm_leaves(query):
+        words = deadline.watch(leaf._btexts(reader), "expanding wildcards and ranges")
+        count = sum(1 for _ in islice(words, config.max_expansions + 1))
+        if count > config.max_expansions:
+            raise QueryTooBroadError(
+                f"{describe(leaf)} stands for more than {config.max_expansions:,} different words "
+                f"in the index (the limit); {_advice(leaf)}"
+            )
+        total += count
+        if total > config.max_query_expansions:
+            raise QueryTooBroadError(
+                f"The wildcards and ranges of this query stand for more than "
+                f"{config.max_query_expansions:,} words together (the limit); use fewer or narrower ones."
+            )
+    return total
+
+
+def describe(leaf: wq.MultiTerm) -> str:
+    """The term as the user wrote it, quoted: 'co*', '[a TO c]'."""
+    if isinstance(leaf, wq.TermRange):
+        start, end = leaf.start or "", leaf.end or ""
+        return f"'[{start} TO {end}]'"
+    if isinstance(leaf, wq.Prefix):
+        return f"'{leaf.text}*'"
+    return f"'{getattr(leaf, 'text', leaf)}'"
+
+
+def _advice(leaf: wq.MultiTerm) -> str:
+    if isinstance(leaf, wq.TermRange):
+        return "make the range narrower."
+    return "add more letters before the wildcard."
+
+
+def _multiterm_leaves(query: wq.Query | None):
+    # Excluded terms (NOT co*) are matched too, so every leaf counts, not just positive ones.
+    if query is None:
+        return
+    if isinstance(query, wq.MultiTerm):
+        yield query
+    elif not query.is_leaf():
+        for child in query.children():
+            yield from _multiterm_leaves(child)

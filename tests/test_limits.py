@@ -1,0 +1,168 @@
+"""Cost limits and the per-request deadline, through HTTP (Flask client and a real
+server), the CLI and the config's environment variables."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from index.config import LIMITS, Config
+from tests.servers import REPO, server_process
+from web.app import create_app
+
+# Whoosh expands these to thousands of words on FakeHealth: [a TO z] is the whole
+# vocabulary of a field (it took 10 s there before limits existed).
+HUGE_RANGE = "[a TO z]"
+UNLIMITED = {"max_expansions": 10**9, "max_query_expansions": 10**9}
+
+
+def make_client(index_dir, **settings):
+    app = create_app(Config(index_dir=index_dir, **settings))
+    app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=False)
+    return app.test_client()
+
+
+def vocabulary_with_prefix(rows, prefix: str) -> set[str]:
+    """Distinct lower-case words starting with ``prefix`` in the bodies (an independent count)."""
+    import re
+
+    words = set()
+    for row in rows:
+        words.update(w for w in re.findall(r"\w+", (row.get("text") or row.get("body") or "").lower())
+                     if w.startswith(prefix))
+    return words
+
+
+@pytest.fixture(scope="module")
+def fh_client(fakehealth_index):
+    return make_client(fakehealth_index)
+
+
+def test_a_range_over_the_vocabulary_is_refused_with_a_message(fh_client):
+    started = time.perf_counter()
+    response = fh_client.get("/api/search?" + urlencode({"q": HUGE_RANGE}))
+    assert response.status_code == 400
+    message = response.get_json()["error"]
+    assert "'[a TO z]'" in message and "500" in message and "narrower" in message
+    assert time.perf_counter() - started < 5
+    page = fh_client.get("/?" + urlencode({"q": HUGE_RANGE}))
+    assert page.status_code == 400
+    assert "narrower" in page.get_data(as_text=True)
+
+
+def test_a_wildcard_over_too_many_words_asks_for_more_letters(fh_client, fakehealth_rows):
+    # The independent count: FakeHealth's bodies hold far more than 500 words in co-.
+    assert len(vocabulary_with_prefix(fakehealth_rows, "co")) > 500
+    response = fh_client.get("/api/search?q=co*")
+    assert response.status_code == 400
+    assert "'co*'" in response.get_json()["error"] and "more letters" in response.get_json()["error"]
+    assert len(vocabulary_with_prefix(fakehealth_rows, "vacc")) < 500
+    found = fh_client.get("/api/search?q=vacc*").get_json()
+    assert found["total"] > 0
+
+
+def test_all_expansions_of_a_query_together_are_limited(fakehealth_index):
+    client = make_client(fakehealth_index, max_expansions=10**6, max_query_expansions=5)
+    response = client.get("/api/search?" + urlencode({"q": "vacc* cancer*"}))
+    assert response.status_code == 400
+    assert "together" in response.get_json()["error"]
+
+
+def test_the_deadline_stops_an_expensive_search_with_a_503_naming_the_part(fakehealth_index):
+    client = make_client(fakehealth_index, timeout=0.3, **UNLIMITED)
+    started = time.perf_counter()
+    response = client.get("/api/search?" + urlencode({"q": f"{HUGE_RANGE} {HUGE_RANGE.replace('a', 'b')}"}))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["type"] == "SearchTimeoutError"
+    assert "stopped after 0.3 s while" in body["error"]
+    assert elapsed < 5, elapsed  # unlimited, the same query runs for tens of seconds
+    page = client.get("/?" + urlencode({"q": HUGE_RANGE}))
+    assert page.status_code == 503
+    assert "stopped after 0.3 s" in page.get_data(as_text=True)
+
+
+def test_search_cli_timeout_and_env_limits(fakehealth_index):
+    env = {**os.environ, "ARTSEARCH_MAX_EXPANSIONS": "1000000000", "ARTSEARCH_MAX_QUERY_EXPANSIONS": "1000000000"}
+    done = subprocess.run([sys.executable, "-m", "web.cli", "search", HUGE_RANGE, "--timeout", "0.3",
+                           "--index", str(fakehealth_index)], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: The search was stopped after 0.3 s while"), done.stderr
+    assert "Traceback" not in done.stderr
+    env["ARTSEARCH_TIMEOUT"] = "soon"
+    bad = subprocess.run([sys.executable, "-m", "web.cli", "search", "x", "--index", str(fakehealth_index)],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "Error: ARTSEARCH_TIMEOUT must be a number; got 'soon'"
+
+
+def test_did_you_mean_ignores_a_1000_letter_word_but_still_fixes_typos(fakehealth_index):
+    client = make_client(fakehealth_index, timeout=120)
+    word = ("abcdefghij" * 100)[:1000]
+    started = time.perf_counter()
+    response = client.get("/api/search?" + urlencode({"q": word}))
+    assert response.status_code == 200
+    assert response.get_json()["total"] == 0
+    assert time.perf_counter() - started < 3  # 11-19 s before the word-length limit
+    assert client.get("/api/search?q=vacine").get_json()["suggestion"] == "vaccine"
+
+
+def test_too_many_filter_values_is_a_400_not_a_300_mb_page(fh_client):
+    pairs = [("author", f"a{i}") for i in range(3000)]
+    response = fh_client.get("/api/search?" + urlencode(pairs))
+    assert response.status_code == 400
+    assert "At most 50" in response.get_json()["error"] and "3,000" in response.get_json()["error"]
+    page = fh_client.get("/?" + urlencode(pairs))
+    assert page.status_code == 400
+    assert len(page.data) < 200_000
+    assert "At most 50" in page.get_data(as_text=True)
+    assert fh_client.get("/api/search?" + urlencode(pairs[:50])).status_code == 200
+
+
+def test_long_queries_are_cut_with_a_note_on_search_and_article_pages(fh_client, fakehealth_rows):
+    long_q = " OR ".join(f"word{i}" for i in range(20_000))  # 188 KB
+    found = fh_client.get("/api/search?" + urlencode({"q": long_q})).get_json()
+    assert found["query"] == long_q[:1000]
+    assert any("cut to its first 1,000 characters" in note for note in found["notes"])
+    article_id = fakehealth_rows[0]["id"]
+    started = time.perf_counter()
+    page = fh_client.get(f"/articles/{article_id}?" + urlencode({"q": long_q}), follow_redirects=True)
+    assert page.status_code == 200
+    assert time.perf_counter() - started < 5  # 10.8 s before the cut
+
+
+def test_limits_are_documented_in_one_place():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for limit in LIMITS:
+        assert limit.env in readme, limit.env
+        assert f"`{getattr(Config(), limit.field):g}`" in readme or f"`{getattr(Config(), limit.field)}`" in readme
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs /proc")
+def test_work_stops_when_the_client_hangs_up(fakehealth_index):
+    # A 60 s budget and no expansion limits: only the client's hang-up can stop this search.
+    env = {"ARTSEARCH_MAX_EXPANSIONS": "1000000000", "ARTSEARCH_MAX_QUERY_EXPANSIONS": "1000000000"}
+    with server_process(fakehealth_index, args=("--timeout", "60"), env=env) as (base, process):
+        port = int(base.rsplit(":", 1)[1])
+        path = "/api/search?" + urlencode({"q": " ".join(f"[{a} TO {b}]" for a, b in ("az", "by", "cx"))})
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(1.0)
+        time.sleep(1.5)  # the search notices within one check interval
+        before = cpu_seconds(process.pid)
+        time.sleep(2.0)
+        busy = cpu_seconds(process.pid) - before
+        assert busy < 0.5, f"server still used {busy:.2f} s of CPU in 2 s after the client left"
