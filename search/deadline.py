@@ -12,8 +12,8 @@ A request whose client has hung up stops the same way (waitress's
 from __future__ import annotations
 
 import time
-from itertools import islice
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import TypeVar
 
 from whoosh.collectors import WrappingCollector
@@ -36,7 +36,7 @@ class Deadline:
         self.abandoned = abandoned
 
     @classmethod
-    def never(cls) -> "Deadline":
+    def never(cls) -> Deadline:
         return cls(float("inf"))
 
     def expired(self) -> bool:

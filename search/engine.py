@@ -35,6 +35,7 @@ from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
 from .timeline import DayColumn, build_timeline
 
+
 class IndexView:
     """Everything derived from one reader generation, shared by all threads."""
 

@@ -9,6 +9,7 @@ among the forms articles containing it actually use (stems are not words). No se
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import islice
 
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -49,7 +50,7 @@ def correct_word(reader, word: str, deadline: Deadline | None = None) -> str | N
     """Return the most frequent body term that a word one typo away from ``word`` stems
     to ("celebrety" -> "celebr", the stem of celebrity), or None."""
     own = TEXT_ANALYZER.term(word)
-    candidates = one_edit_away(word)
+    candidates: Iterable[str] = one_edit_away(word)
     if deadline is not None:
         candidates = deadline.watch(candidates, "looking for \"Did you mean\" words")
     stems = {TEXT_ANALYZER.term(candidate) for candidate in candidates} - {own}
