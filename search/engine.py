@@ -184,8 +184,13 @@ class SearchEngine:
         offset = (request.page - 1) * request.per_page
         wanted = offset + request.per_page
         scores: dict[int, float] = {}
-        if request.sort == "relevance" and query is not None:
-            allow = None if final is query_docs else set(final)
+        if not final:
+            # Never hand Whoosh an empty allow-set: it reads filter=set() as "no filter".
+            page_docs: list[int] = []
+        elif request.sort == "relevance" and query is not None:
+            # The ranked listing is confined to ``final`` whenever it may differ from
+            # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
+            allow = None if final is query_docs and not _has_negation(query) else set(final)
             results = self._ranked(searcher, query, allow, wanted, deadline)
             page_docs = []
             for hit in islice(results, offset, wanted):
@@ -236,13 +241,11 @@ class SearchEngine:
             return None
 
     def _query_docs(self, searcher, view: IndexView, query, deadline: Deadline) -> frozenset[int]:
-        # Matching runs per segment: a Not/AndNot matcher over a multi-segment reader at
-        # the top level misses documents in Whoosh 2.7.4.
         if query is None:
             return view.all_docs
         if query is wq.NullQuery:
             return frozenset()
-        return view.filter_set(("q", repr(query)), lambda: docs_for_query(searcher, query, deadline))
+        return view.filter_set(("q", repr(query)), lambda: matching_docs(searcher, view.all_docs, query, deadline))
 
     @staticmethod
     def _filter_keys(request: SearchRequest) -> dict[str, tuple]:
@@ -326,6 +329,45 @@ class SearchEngine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = None
+
+
+def matching_docs(searcher, all_docs: frozenset[int], query, deadline: Deadline) -> frozenset[int]:
+    """Return the documents matching ``query``, by set algebra over its boolean structure.
+
+    Whoosh 2.7.4 miscounts negations: ``AndNotMatcher._find_first`` only checks the
+    first document against the excluded matcher when both start on the same document,
+    so ``cancer -study`` kept a first "cancer" article that mentions a study; and a Not
+    at the top level of a multi-segment reader misses documents. Leaf queries (terms,
+    phrases, wildcards, ranges) are exact, and ``docs_for_query`` runs them per segment
+    within the deadline.
+    """
+    def docs(q) -> frozenset[int]:
+        if isinstance(q, wq.Not):
+            return all_docs - docs(q.query)
+        if isinstance(q, wq.AndNot):
+            return docs(q.a) - docs(q.b)
+        if isinstance(q, wq.AndMaybe):
+            return docs(q.a)
+        if isinstance(q, wq.Require):
+            return docs(q.a) & docs(q.b)
+        if isinstance(q, wq.And):
+            positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+            negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+            found = _intersect(docs(positive[0]), map(docs, positive[1:])) if positive else all_docs
+            for child in negative:
+                found = found - docs(child)
+            return found
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)) and not getattr(q, "minmatch", 0):
+            return frozenset().union(*map(docs, q.subqueries))
+        return frozenset(docs_for_query(searcher, q, deadline))
+
+    return docs(query)
+
+
+def _has_negation(query) -> bool:
+    if isinstance(query, (wq.Not, wq.AndNot)):
+        return True
+    return not query.is_leaf() and any(_has_negation(child) for child in query.children())
 
 
 def _naive_utc(value: datetime) -> datetime:
