@@ -24,6 +24,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     q_cut: bool = dataclasses.field(default=False, compare=False)  # q was longer than the limit
+    # The configured page size: links leave per_page out only when it equals this one.
+    default_per_page: int = dataclasses.field(default=10, compare=False)
 
     @classmethod
     def from_args(cls, args, config: Config | None = None) -> SearchRequest:
@@ -64,7 +66,7 @@ class SearchRequest:
         page = _parse_int(first("page"), "page", 1, 1, 10_000)
         per_page = _parse_int(first("per_page"), "per_page", config.page_size, 1, config.max_page_size)
         return cls(q=q, q_cut=q_cut, date_from=date_from, date_to=date_to, sort=sort, page=page,
-                   per_page=per_page, **filters)
+                   per_page=per_page, default_per_page=config.page_size, **filters)
 
     @property
     def default_sort(self) -> str:
@@ -113,7 +115,7 @@ class SearchRequest:
             pairs.append(("sort", req.sort))
         if req.page != 1:
             pairs.append(("page", str(req.page)))
-        if req.per_page != SearchRequest.per_page:
+        if req.per_page != req.default_per_page:
             pairs.append(("per_page", str(req.per_page)))
         return pairs
 

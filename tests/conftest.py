@@ -16,6 +16,8 @@ from web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "articles.jsonl"
+# Clean records (ISO dates, author lists) with awkward ids: "/", "%", "?", "#", "..".
+FILTERS_CORPUS = FIXTURES / "filters.jsonl"
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ARTSEARCH_SHARED", REPO.parent / "shared"))
 FAKEHEALTH = SHARED / "corpus" / "fakehealth-news.jsonl"
@@ -39,6 +41,18 @@ def index_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
     build_index([FIXTURE_CORPUS], path, full=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def filters_index(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("filters-index")
+    build_index([FILTERS_CORPUS], path, full=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def filters_records() -> list[dict]:
+    return [json.loads(line) for line in FILTERS_CORPUS.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ articles counted."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -17,12 +16,9 @@ from hypothesis import strategies as st
 
 from index.analysis import TEXT_ANALYZER
 from index.config import Config
-from index.indexer import build_index
-from tests.conftest import FIXTURES
 from tests.test_integration_fakehealth import utc
 from web.app import create_app
 
-FILTERS_CORPUS = FIXTURES / "filters.jsonl"
 WORDS = ["cancer", "vaccine", "study", "drug", "heart", "trial", "screening", "funding", "flu", "hospital"]
 DATES = [None, "2009-06-01", "2015-03-02", "2016-01-01", "2016-12-31", "2017-06-15", "2018-12-31", "2030-01-01"]
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
@@ -148,15 +144,13 @@ def app_client(index: Path):
 
 
 @pytest.fixture(scope="module")
-def filters_source() -> Source:
-    return Source([json.loads(line) for line in FILTERS_CORPUS.read_text(encoding="utf-8").splitlines()])
+def filters_source(filters_records) -> Source:
+    return Source(filters_records)
 
 
 @pytest.fixture(scope="module")
-def filters_client(tmp_path_factory):
-    path = tmp_path_factory.mktemp("filters-index")
-    build_index([FILTERS_CORPUS], path, full=True)
-    return app_client(path)
+def filters_client(filters_index):
+    return app_client(filters_index)
 
 
 @pytest.fixture(scope="module")

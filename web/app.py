@@ -11,6 +11,7 @@ from index.config import Config
 from search.engine import SearchEngine
 
 from . import errors, security, views
+from .converters import ArticleIdConverter
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.json = JSONProvider(app)
     app.extensions["artsearch"] = SearchEngine(config)
+    app.url_map.converters["article_id"] = ArticleIdConverter
     app.register_blueprint(views.bp)
     errors.init_app(app)
     security.init_app(app)

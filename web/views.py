@@ -54,7 +54,8 @@ def search(fmt: str):
             raise
         # Keep the user on the search page with their words and the reason.
         q = " ".join(request.args.get("q", "").split())
-        search_request = SearchRequest(q=q[: engine().config.max_query_chars])
+        search_request = SearchRequest(q=q[: engine().config.max_query_chars], per_page=engine().config.page_size,
+                                       default_per_page=engine().config.page_size)
         result = engine().search(search_request, deadline())
         return render_template("search.html", result=result, req=search_request, error=e.message,
                                help=SYNTAX_HELP), 400
@@ -64,8 +65,8 @@ def search(fmt: str):
     return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP)
 
 
-@bp.route("/articles/<article_id>", defaults={"slug": None})
-@bp.route("/articles/<article_id>/<slug>")
+@bp.route("/articles/<article_id:article_id>", defaults={"slug": None})
+@bp.route("/articles/<article_id:article_id>/<slug>")
 def article(article_id: str, slug: str | None):
     found = engine().get_article(article_id)
     if slug != found.slug:
@@ -78,7 +79,7 @@ def article(article_id: str, slug: str | None):
     return render_template("article.html", article=found, body_html=body_html, q=q)
 
 
-@bp.route("/api/articles/<article_id>")
+@bp.route("/api/articles/<article_id:article_id>")
 def article_json(article_id: str):
     return jsonify(engine().get_article(article_id).to_dict())
 
