@@ -13,11 +13,22 @@ import gzip
 import io
 import json
 import re
+import shutil
 import sys
+import tempfile
+import zlib
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .decoding import (
+    CHUNK,
+    UTF8,
+    Decoder,
+    choose_decoder,
+    choose_decoder_for,
+    declared_html_charset,
+)
 from .errors import CorpusError
 
 # Text files of the seed page's shape, and HTML pages, found when a source is a directory.
@@ -42,7 +53,11 @@ class SourceRecord:
 def read_corpus(path: str | Path) -> Iterator[SourceRecord]:
     """Yield the records of one source: a file, a directory tree, or ``-`` for stdin."""
     if str(path) == "-":
-        yield from _read_jsonl(sys.stdin.buffer, "<stdin>")
+        # Spooled to a temporary file: the encoding is decided over the whole input.
+        with tempfile.TemporaryFile() as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+            spool.seek(0)
+            yield from _read_jsonl(spool, "<stdin>")
         return
     path = Path(path)
     if not path.exists():
@@ -121,30 +136,31 @@ def _read_file(path: Path) -> Iterator[SourceRecord]:
         )
 
 
-def _decode(raw: bytes) -> tuple[str, str | None]:
-    """Decode UTF-8; repair anything else and say how (the reason goes into the report).
-
-    Text that is not UTF-8 is most often Windows-1252/Latin-1 ("caf\\xe9"), so that is
-    tried first; bytes that fit no encoding become U+FFFD.
-    """
+def _scan_encoding(fh) -> Decoder:
+    """Decide a stream's encoding from all of its bytes, then rewind it."""
     try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as e:
-        reason = f"{e.reason} at byte {e.start}"
-    try:
-        return raw.decode("cp1252"), f"not UTF-8 ({reason}); decoded as Windows-1252"
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", errors="replace"), f"undecodable bytes replaced ({reason})"
+        decoder = choose_decoder(iter(lambda: fh.read(CHUNK), b""))
+    except (OSError, EOFError, zlib.error):
+        # A corrupt stream: the reading pass reports the error where it happens; the
+        # lines before it are UTF-8, with any bad bytes replaced and reported.
+        decoder = Decoder("utf-8", "mixed")
+    fh.seek(0)
+    return decoder
 
 
 def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
+    decoder = _scan_encoding(fh)
+    lines = fh
+    if decoder.kind == "bom":  # UTF-16/32: lines are not split on the byte b"\n"
+        lines = (line.encode("utf-8") for line in io.TextIOWrapper(fh, encoding=decoder.encoding, errors="replace"))
+        decoder = UTF8
     try:
-        for lineno, raw in enumerate(fh, start=1):
+        for lineno, raw in enumerate(lines, start=1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
-            text, repaired = _decode(raw)
+            text, repaired = decoder.decode_line(raw)
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as e:
@@ -178,7 +194,9 @@ def _read_json_array(fh, name: str) -> Iterator[SourceRecord]:
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
         return
-    text, repaired = _decode(raw.lstrip(b"\xef\xbb\xbf"))
+    text, repairs = choose_decoder_for(raw).decode_text(raw)
+    # Records of an array have no line of their own: the first repair stands for all.
+    repaired = _summarise_repairs(repairs)
     try:
         items = json.loads(text)
     except json.JSONDecodeError as e:
@@ -211,9 +229,7 @@ def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
         return
-    text, repaired = _decode(raw)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text, repairs = choose_decoder_for(raw).decode_text(raw)
     first_line = text.split("\n", 1)[0]
     dialect = csv.excel_tab if tab else csv.excel
     delimiter = sniff_delimiter(first_line, "\t" if tab else ",")
@@ -230,6 +246,9 @@ def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
         lineno = reader.line_num + 1
         try:
             row = next(reader)
+            # A row may span several lines (quoted newlines): report the first repair in it.
+            row_repaired = next((f"line {n}: {repairs[n]}" if n != lineno else repairs[n]
+                                 for n in range(lineno, reader.line_num + 1) if n in repairs), None)
         except StopIteration:
             return
         except csv.Error as e:
@@ -243,7 +262,6 @@ def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
             )
             continue
         data = {key: value for key, value in zip(header, row, strict=False) if key}  # short rows leave fields empty
-        row_repaired = repaired if repaired and "\ufffd" in "".join(row) else None
         yield SourceRecord(name, lineno, data=data, repaired=row_repaired, size=sum(map(len, row)) + len(row))
 
 
@@ -272,15 +290,25 @@ def _read_document(path: Path) -> SourceRecord:
             raw = fh.read()
     except OSError as e:
         return SourceRecord(name, 1, error=f"unreadable file: {e}")
-    text, repaired = _decode(raw)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if _kind(path) in {".html", ".htm"}:
+    html_page = _kind(path) in {".html", ".htm"}
+    decoder = choose_decoder_for(raw, declared_html_charset(raw) if html_page else None)
+    text, repairs = decoder.decode_text(raw)
+    repaired = _summarise_repairs(repairs)
+    if html_page:
         data = parse_html_page(text)
     else:
         data = parse_text_document(text)
     data.setdefault("id", path.stem)
     return SourceRecord(name, 1, data=data, repaired=repaired, size=len(raw))
+
+
+def _summarise_repairs(repairs: dict[int, str]) -> str | None:
+    """One report line for a record made of many lines: the first repair, and how many."""
+    if not repairs:
+        return None
+    line = min(repairs)
+    more = f" (and {len(repairs) - 1} more lines)" if len(repairs) > 1 else ""
+    return f"line {line}: {repairs[line]}{more}"
 
 
 def parse_text_document(text: str) -> dict:
