@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
 
-.PHONY: serve test test-fast lint index bench bench-smoke clean
+.PHONY: serve test test-fast lint index bench bench-smoke relevance relevance-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ bench: $(VENV)/.installed-dev
 
 bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m bench --smoke --out bench/out/smoke
+
+# Ranking quality on Cranfield and known-item sets, beside SQLite FTS5 and plain Whoosh:
+# writes docs/relevance.md (needs ../shared; see docs/relevance.md).
+relevance: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.relevance
+
+relevance-smoke: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.relevance --smoke
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
