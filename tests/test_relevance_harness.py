@@ -83,6 +83,7 @@ def test_generated_items_come_from_one_article_only():
 MISSING = [mod for mod in ("sqlite_utils",) if importlib.util.find_spec(mod) is None]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (CRANFIELD / "docs.jsonl").exists() or not FAKEHEALTH.exists(),
                     reason="needs ../shared/ir/cranfield and ../shared/corpus")
 @pytest.mark.skipif(bool(MISSING), reason="needs the bench extra (pip install -e '.[bench]')")
