@@ -73,11 +73,11 @@ TARGETS = (
 
 
 class Searcher:
-    """One engine over one built collection: ``search(q, k) -> (ids, total or None)``."""
+    """One engine over one built collection: ``search(q, k)`` -> the first k ids."""
 
     name = ""
 
-    def search(self, q: str, k: int) -> tuple[list[str], int]:
+    def search(self, q: str, k: int) -> list[str]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -104,7 +104,7 @@ class Artsearch(Searcher):
         from search.request import SearchRequest
 
         result = self.engine.search(SearchRequest(q=q, per_page=k, sort="relevance"))
-        return [hit.id for hit in result.hits], result.total
+        return [hit.id for hit in result.hits]
 
     def close(self):
         self.engine.close()
@@ -126,12 +126,12 @@ class Fts5(Searcher):
     def search(self, q, k):
         terms = peer_words(q)
         if not terms:
-            return [], 0
+            return []
         match = " OR ".join(f'"{t}"' for t in terms)  # quoted: never FTS5 syntax
         rows = self.db.execute(
             "SELECT articles.id FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid "
             "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (match, k)).fetchall()
-        return [r[0] for r in rows], len(rows)
+        return [r[0] for r in rows]
 
     def close(self):
         self.db.close()
@@ -154,9 +154,9 @@ class WhooshBaseline(Searcher):
         # Lower-cased so that no word is read as an AND/OR/NOT operator.
         text = " ".join(peer_words(q)).lower()
         if not text:
-            return [], 0
+            return []
         results = self.searcher.search(self.parser.parse(text), limit=k)
-        return [hit["id"] for hit in results], len(results)
+        return [hit["id"] for hit in results]
 
     def close(self):
         self.searcher.close()
@@ -182,9 +182,9 @@ def run_queries(searcher: Searcher, queries: list[str], k: int) -> tuple[list[li
     started = time.perf_counter()
     for q in queries:
         try:
-            ids, total = searcher.search(q, k)
+            ids = searcher.search(q, k)
         except Exception as e:  # a crash is a failed query, reported, not a failed run
-            ids, total = [], 0
+            ids = []
             errors.append(f"{q[:80]!r}: {type(e).__name__}: {e}")
         rankings.append(ids)
         zero += not ids
@@ -218,14 +218,14 @@ def run_cranfield(root: Path, engines, work: Path, *, limit: int | None, log) ->
                  "per_query": {q["id"]: {} for q in queries}}
     for name, searcher in built.items():
         rankings, counts = run_queries(searcher, [q["text"] for q in queries], DEPTH)
-        ndcgs = [m.ndcg_at_k(r, judged.get(q["id"], {}), 10) for q, r in zip(queries, rankings)]
-        aps = [m.average_precision(r, judged.get(q["id"], {}), 100) for q, r in zip(queries, rankings)]
-        for q, value, ranking in zip(queries, ndcgs, rankings):
+        ndcgs = [m.ndcg_at_k(r, judged.get(q["id"], {}), 10) for q, r in zip(queries, rankings, strict=True)]
+        aps = [m.average_precision(r, judged.get(q["id"], {}), 100) for q, r in zip(queries, rankings, strict=True)]
+        for q, value in zip(queries, ndcgs, strict=True):
             out["per_query"][q["id"]][name] = round(value, 4)
         out["engines"][name] = {"documents": searcher.documents, "ndcg@10": round(m.mean(ndcgs), 4),
                                 "map@100": round(m.mean(aps), 4), **counts}
         if name == "artsearch":
-            out["artsearch_empty"] = [q["id"] for q, r in zip(queries, rankings) if not r]
+            out["artsearch_empty"] = [q["id"] for q, r in zip(queries, rankings, strict=True) if not r]
         searcher.close()
         log(f"  {name}: nDCG@10 {m.mean(ndcgs):.3f}, MAP@100 {m.mean(aps):.3f}, "
             f"{counts['zero_results']} with no results, {counts['errors']} errors")
@@ -264,11 +264,11 @@ def run_known_items(corpora: list[Path], engines, work: Path, *, per_source: int
         entry: dict = {"k": k, "items": len(queries), "engines": {}}
         for name, searcher in built.items():
             rankings, counts = run_queries(searcher, queries, max(10, k))
-            found = [m.rank_of(r, item.doc) for r, item in zip(rankings, items[set_name])]
+            found = [m.rank_of(r, item.doc) for r, item in zip(rankings, items[set_name], strict=True)]
             success = [1.0 if f is not None and f <= k else 0.0 for f in found]
             by_source = {}
             for src in out["corpora"]:
-                picked = [s for s, item in zip(success, items[set_name]) if item.source == src]
+                picked = [s for s, item in zip(success, items[set_name], strict=True) if item.source == src]
                 by_source[src] = round(m.mean(picked), 4) if picked else None
             entry["engines"][name] = {"success": round(m.mean(success), 4), "by_source": by_source,
                                       "mrr@10": round(m.mean([1 / f if f else 0.0 for f in found]), 4), **counts}
@@ -276,7 +276,8 @@ def run_known_items(corpora: list[Path], engines, work: Path, *, per_source: int
             log(f"  {set_name} / {name}: success@{k} {m.mean(success):.3f}, {counts['zero_results']} with no results")
         entry["artsearch_failures"] = [
             {"query": item.query, "doc": item.doc, "rank": rank}
-            for item, rank in zip(items[set_name], ranks[set_name].get("artsearch", []))
+            for item, rank in zip(items[set_name], ranks[set_name].get("artsearch", [0] * len(items[set_name])),
+                                  strict=True)
             if rank is None or rank > k]
         out["sets"][set_name] = entry
     for searcher in built.values():

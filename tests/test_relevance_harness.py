@@ -75,7 +75,7 @@ def test_generated_items_come_from_one_article_only():
     made = {(i.doc, i.sentence) for i in items["sentence"]}
     assert made == {("a", "Only the first article has this particular sentence about herons."),
                     ("b", "The second article talks at length about the migration of geese.")}
-    for question, sentence in zip(items["question"], items["sentence"]):
+    for question, sentence in zip(items["question"], items["sentence"], strict=True):
         assert question.query.endswith("?") and question.doc == sentence.doc
         assert words(sentence.query)[1:] == words(question.query)[-len(words(sentence.query)) + 1:]
 
