@@ -9,6 +9,7 @@ sort orders, filter sets) is computed once per reader generation and shared.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -26,11 +27,11 @@ from index.store import IndexStore
 
 from .cache import ByteBudgetCache
 from .deadline import Deadline, DeadlineCollector, docs_for_query
-from .facets import FACETS, FacetColumns, build_facets
+from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
 from .limits import check_expansions
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .request import SearchRequest
-from .results import Hit, SearchResult
+from .results import FacetList, Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
 from .timeline import DayColumn, build_timeline
@@ -151,34 +152,21 @@ class SearchEngine:
         notes = list(parsed.notes)
         if request.q_cut:
             notes.append(f"The query was cut to its first {self.config.max_query_chars:,} characters (the limit).")
-        query = parsed.query
-        matched_any = False
-        check_expansions(query, searcher.reader(), self.config, deadline)
+        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
+        query, matched, matched_any = self._match(searcher, view, parsed, deadline)
+        if matched_any:
+            notes.append("No article contains all of the words; showing articles with any of them.")
 
-        query_docs = self._query_docs(searcher, view, query, deadline)
-        if not query_docs and parsed.any_query is not None:
-            any_docs = self._query_docs(searcher, view, parsed.any_query, deadline)
-            if any_docs:
-                query, query_docs, matched_any = parsed.any_query, any_docs, True
-                notes.append("No article contains all of the words; showing articles with any of them.")
-
-        filter_keys = self._filter_keys(request)
-        filter_sets = self._filter_sets(view, request, filter_keys)
-        final = _intersect(query_docs, filter_sets.values())
+        scope = self._scope(view, request, query, matched)
+        filter_keys = scope.filter_keys
+        final = _intersect(scope.docs, scope.filter_sets.values())
         counts = {}
         for spec in FACETS:
             deadline.check("counting facets")
-            # Disjunctive: each facet is counted with every filter but its own. Counts are
-            # cached, so paging, re-sorting or toggling another facet reuses them.
-            others = tuple(k for name, k in sorted(filter_keys.items()) if name != spec.key)
-            counts[spec.key] = view.cached(
-                ("counts", repr(query), spec.key, others),
-                lambda spec=spec: view.columns.count(
-                    spec.key, _intersect(query_docs, [s for k, s in filter_sets.items() if k != spec.key])),
-            )
+            counts[spec.key] = scope.count(spec.key)
         facets = build_facets(view.columns, counts, request, self.config.facet_size)
         # Counted with every filter (a date range zooms in), cached like the facets.
-        timeline = view.cached(("timeline", repr(query), tuple(sorted(filter_keys.values()))),
+        timeline = view.cached(("timeline", scope.key, tuple(sorted(filter_keys.values()))),
                                lambda: (build_timeline(view.days, final),))[0]
 
         offset = (request.page - 1) * request.per_page
@@ -190,7 +178,7 @@ class SearchEngine:
         elif request.sort == "relevance" and query is not None:
             # The ranked listing is confined to ``final`` whenever it may differ from
             # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
-            allow = None if final is query_docs and not _has_negation(query) else set(final)
+            allow = None if final is matched and not _has_negation(query) else set(final)
             results = self._ranked(searcher, query, allow, wanted, deadline)
             page_docs = []
             for hit in islice(results, offset, wanted):
@@ -221,6 +209,44 @@ class SearchEngine:
             took_ms=(time.perf_counter() - started) * 1000,
             index_build=view.build,
         )
+
+    def facet_values(self, request: SearchRequest, key: str, prefix: str = "", limit: int = 100,
+                     deadline: Deadline | None = None) -> FacetList:
+        """Every value of facet ``key`` with its disjunctive count under ``request`` (as on
+        the search page), those with a word starting with ``prefix``, the first ``limit``
+        by count then value. Raise ``NotFoundError`` for an unknown facet."""
+        if key not in FACETS_BY_KEY:
+            raise NotFoundError(f"No facet named {key!r}; facets: {', '.join(FACETS_BY_KEY)}.")
+        deadline = deadline or Deadline(self.config.timeout)
+        searcher = self.searcher()
+        view = self.view(searcher)
+        parsed = build_query(request.q, searcher.schema, view.query_fields)
+        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
+        query, matched, _ = self._match(searcher, view, parsed, deadline)
+        scope = self._scope(view, request, query, matched)
+        deadline.check("counting facets")
+        return list_facet_values(view.columns, scope.count(key), request, key, prefix, limit)
+
+    def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline):
+        """The query and its documents; when no article has every word, the any-word
+        query and its documents (the third value says so)."""
+        matched = self._query_docs(searcher, view, parsed.query, deadline)
+        if not matched and parsed.any_query is not None:
+            any_docs = self._query_docs(searcher, view, parsed.any_query, deadline)
+            if any_docs:
+                return parsed.any_query, any_docs, True
+        return parsed.query, matched, False
+
+    def _scope(self, view: IndexView, request: SearchRequest, query, matched: frozenset[int]) -> _Scope:
+        """The query's documents less the excluded facet values, and the filter sets."""
+        exclusions = tuple(sorted((k, tuple(sorted(v))) for k, v in request.exclusions.items()))
+        docs = matched
+        if exclusions:
+            dropped = view.filter_set(("x", exclusions), lambda: set().union(
+                *(view.columns.docs_with(k, v) for k, v in request.exclusions.items())))
+            docs = view.filter_set(("qx", repr(query), exclusions), lambda: matched - dropped)
+        keys = self._filter_keys(request)
+        return _Scope(view, (repr(query), exclusions), docs, keys, self._filter_sets(view, request, keys))
 
     def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline):
         """Whoosh's top-``limit`` scoring, with the deadline checked between matches."""
@@ -329,6 +355,27 @@ class SearchEngine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Scope:
+    """What one request counts over: matching documents (exclusions applied), filters."""
+
+    view: IndexView
+    key: tuple  # cache key of ``docs``
+    docs: frozenset[int]
+    filter_keys: dict[str, tuple]
+    filter_sets: dict[str, frozenset[int]]
+
+    def count(self, key: str):
+        """Facet ``key`` counted with every filter but its own (disjunctive), cached, so
+        paging, re-sorting or toggling another facet reuses it."""
+        others = tuple(k for name, k in sorted(self.filter_keys.items()) if name != key)
+        return self.view.cached(
+            ("counts", self.key, key, others),
+            lambda: self.view.columns.count(
+                key, _intersect(self.docs, [s for name, s in self.filter_sets.items() if name != key])),
+        )
 
 
 def matching_docs(searcher, all_docs: frozenset[int], query, deadline: Deadline) -> frozenset[int]:

@@ -10,11 +10,13 @@ its own, so ticking a second outlet widens the result instead of emptying it.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections import Counter
 from itertools import chain
 
 from .request import SearchRequest
-from .results import Facet, FacetValue
+from .results import Facet, FacetList, FacetValue
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,24 +94,58 @@ def build_facets(columns: FacetColumns, counts_by_facet: dict[str, Counter], req
     for spec in FACETS:
         counts = counts_by_facet[spec.key]
         names = columns.values[spec.key]
-        selected = set(getattr(request, spec.key))
-        pairs = [(names[vid], n) for vid, n in counts.items()]
+        pairs = [(names[vid], n) for vid, n in counts.items() if n > 0]
         if spec.sort_by == "value_desc":
             pairs.sort(key=lambda p: p[0], reverse=True)
         else:
-            pairs.sort(key=lambda p: (-p[1], p[0].casefold()))
+            pairs.sort(key=_by_count)
         shown = pairs[:size]
         # Selected values stay visible (with their count) even when outside the top N.
         shown_names = {name for name, _ in shown}
         for name in getattr(request, spec.key):
             if name not in shown_names:
                 shown.append((name, counts.get(columns.value_ids[spec.key].get(name, -2), 0)))
-        values = tuple(
-            FacetValue(
-                value=name, label=name, count=n, selected=name in selected,
-                toggle_args=tuple(request.toggle(spec.key, name).to_args()),
-            )
-            for name, n in shown
-        )
-        facets.append(Facet(spec.key, spec.title, values, truncated=len(pairs) > size))
+        values = tuple(_value(request, spec.key, name, n) for name, n in shown)
+        facets.append(Facet(spec.key, spec.title, values, truncated=len(pairs) > size, total_values=len(pairs)))
     return tuple(facets)
+
+
+def list_facet_values(columns: FacetColumns, counts: Counter, request: SearchRequest, key: str, prefix: str,
+                      limit: int) -> FacetList:
+    """Every value of facet ``key`` with a count, those matching ``prefix`` (see
+    ``matches_prefix``), by count then value, the first ``limit`` of them."""
+    names = columns.values[key]
+    pairs = [(names[vid], n) for vid, n in counts.items() if n > 0 and matches_prefix(names[vid], prefix)]
+    pairs.sort(key=_by_count)
+    values = tuple(_value(request, key, name, n) for name, n in pairs[:limit])
+    return FacetList(request, key, FACETS_BY_KEY[key].title, prefix, limit, values, len(pairs))
+
+
+def matches_prefix(value: str, prefix: str) -> bool:
+    """Whether a word of ``value`` starts with ``prefix``, ignoring case and accents
+    ("serd" and "arg" find "Serdar Argic"; "serdar a" does too)."""
+    wanted = _fold(" ".join(prefix.split()))
+    if not wanted:
+        return True
+    folded = _fold(value)
+    return any(folded.startswith(wanted, m.start()) for m in _WORD_START.finditer(folded))
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _by_count(pair: tuple[str, int]):
+    return (-pair[1], pair[0].casefold(), pair[0])
+
+
+def _value(request: SearchRequest, key: str, name: str, count: int) -> FacetValue:
+    return FacetValue(
+        value=name, label=name, count=count, selected=name in getattr(request, key),
+        toggle_args=tuple(request.toggle(key, name).to_args()),
+        exclude_args=tuple(request.exclude(key, name).to_args()),
+    )

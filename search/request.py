@@ -23,6 +23,10 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # Values to leave out (URL ``-author=…``, ``-outlet=…``, ``-year=…``).
+    not_author: tuple[str, ...] = ()
+    not_outlet: tuple[str, ...] = ()
+    not_year: tuple[str, ...] = ()
     q_cut: bool = dataclasses.field(default=False, compare=False)  # q was longer than the limit
     # The configured page size: links leave per_page out only when it equals this one.
     default_per_page: int = dataclasses.field(default=10, compare=False)
@@ -47,13 +51,14 @@ class SearchRequest:
         q_cut = len(q) > config.max_query_chars
         q = q[: config.max_query_chars]
         filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}
+        filters.update({"not_" + key: _distinct(v for v in getlist("-" + key)) for key in FILTER_KEYS})
         given = sum(len(values) for values in filters.values())
         if given > config.max_filter_values:
             raise InvalidFilterError(
                 f"At most {config.max_filter_values} author, outlet and year values can be combined "
                 f"in one search (the limit); this one has {given:,}."
             )
-        for year in filters["year"]:
+        for year in filters["year"] + filters["not_year"]:
             if not (year.isdigit() and len(year) == 4):
                 raise InvalidFilterError(f"year must be four digits, got {year!r}")
         date_from = _parse_day(first("from"), "from")
@@ -82,6 +87,21 @@ class SearchRequest:
         return {key: getattr(self, key) for key in FILTER_KEYS if getattr(self, key)}
 
     @property
+    def exclusions(self) -> dict[str, tuple[str, ...]]:
+        """Facet values to leave out, by facet key."""
+        return {key: getattr(self, "not_" + key) for key in FILTER_KEYS if getattr(self, "not_" + key)}
+
+    def exclude(self, key: str, value: str) -> SearchRequest:
+        """Return the request leaving ``value`` of ``key`` out (no longer selecting it), page 1;
+        or, when it is already left out, no longer leaving it out."""
+        name = "not_" + key
+        values = getattr(self, name)
+        if value in values:
+            return self.replace(**{name: tuple(v for v in values if v != value), "page": 1})
+        return self.replace(**{name: values + (value,), key: tuple(v for v in getattr(self, key) if v != value),
+                               "page": 1})
+
+    @property
     def start(self) -> datetime | None:
         return datetime.combine(self.date_from, time.min, timezone.utc) if self.date_from else None
 
@@ -97,7 +117,8 @@ class SearchRequest:
         """Return the request with ``value`` added to or removed from filter ``key``, page 1."""
         values = getattr(self, key)
         new = tuple(v for v in values if v != value) if value in values else values + (value,)
-        return self.replace(**{key: new, "page": 1})
+        kept_out = tuple(v for v in getattr(self, "not_" + key) if v != value)
+        return self.replace(**{key: new, "not_" + key: kept_out, "page": 1})
 
     def to_args(self, **overrides) -> list[tuple[str, str]]:
         """Return the query-string pairs for this request; defaults are left out."""
@@ -107,6 +128,8 @@ class SearchRequest:
             pairs.append(("q", req.q))
         for key in FILTER_KEYS:
             pairs.extend((key, v) for v in getattr(req, key))
+        for key in FILTER_KEYS:
+            pairs.extend(("-" + key, v) for v in getattr(req, "not_" + key))
         if req.date_from:
             pairs.append(("from", req.date_from.isoformat()))
         if req.date_to:
@@ -125,12 +148,24 @@ class SearchRequest:
             "author": list(self.author),
             "outlet": list(self.outlet),
             "year": list(self.year),
+            "exclude": {key: list(getattr(self, "not_" + key)) for key in FILTER_KEYS},
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,
         }
+
+
+MAX_FACET_LIMIT = 1000
+MAX_PREFIX_CHARS = 100
+
+
+def facet_list_args(args, default_limit: int = 100) -> tuple[str, int]:
+    """Return ``(prefix, limit)`` for a facet's value list; ``limit`` is 1 to ``MAX_FACET_LIMIT``."""
+    prefix = " ".join(str(args.get("prefix") or "").split())[:MAX_PREFIX_CHARS]
+    limit = _parse_int(str(args.get("limit") or "").strip(), "limit", default_limit, 1, MAX_FACET_LIMIT)
+    return prefix, limit
 
 
 def _distinct(values) -> tuple[str, ...]:

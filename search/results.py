@@ -16,6 +16,7 @@ class FacetValue:
     count: int
     selected: bool
     toggle_args: tuple[tuple[str, str], ...]  # query args with this value toggled
+    exclude_args: tuple[tuple[str, str], ...] = ()  # query args leaving this value out
 
     def to_dict(self) -> dict:
         return {"value": self.value, "count": self.count, "selected": self.selected}
@@ -27,9 +28,33 @@ class Facet:
     title: str
     values: tuple[FacetValue, ...]
     truncated: bool = False  # more values exist than are listed
+    total_values: int = 0  # values with at least one article
 
     def to_list(self) -> list[dict]:
         return [v.to_dict() for v in self.values]
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetList:
+    """One facet's values on their own: "show all", and the search within its values."""
+
+    request: SearchRequest
+    key: str
+    title: str
+    prefix: str
+    limit: int
+    values: tuple[FacetValue, ...]
+    total_values: int  # values matching the prefix, before the limit
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.key,
+            "values": [{"value": v.value, "count": v.count} for v in self.values],
+            "total_values": self.total_values,
+            "prefix": self.prefix,
+            "limit": self.limit,
+            "request": self.request.to_dict(),
+        }
 
 
 @dataclasses.dataclass(frozen=True)

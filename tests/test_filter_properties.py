@@ -1,4 +1,4 @@
-"""Property tests: random filter combinations through the JSON API, on the shared
+"""Property tests: random filter and exclusion combinations through the JSON API, on the shared
 FakeHealth corpus and on a small hand-made fixture. Every result satisfies every filter,
 a page never holds more than ``total``, ``total`` and the disjunctive facet counts equal
 counts computed independently from the source JSONL, and paging yields exactly the
@@ -60,6 +60,14 @@ class Source:
             found = [i for i in range(len(self.rows)) if keep(i, any)]  # the "any word" fallback
         return found
 
+    def values(self, i: int, key: str) -> list[str]:
+        row, when = self.rows[i], self.when[i]
+        if key == "outlet":
+            return [row["outlet"]] if row.get("outlet") else []
+        if key == "author":
+            return list(set(row.get("authors") or []))
+        return [str(when.year)] if when else []
+
     def passes(self, i: int, f: dict, skip: str = "") -> bool:
         row, when = self.rows[i], self.when[i]
         if skip != "outlet" and f["outlet"] and row.get("outlet") not in f["outlet"]:
@@ -68,6 +76,9 @@ class Source:
             return False
         if skip != "year" and f["year"] and not (when and str(when.year) in f["year"]):
             return False
+        for key in ("outlet", "author", "year"):
+            if f["-" + key] and set(self.values(i, key)) & set(f["-" + key]):
+                return False
         if f["from"] and not (when and when.date() >= date.fromisoformat(f["from"])):
             return False
         if f["to"] and not (when and when.date() <= date.fromisoformat(f["to"])):
@@ -90,6 +101,9 @@ def requests(source: Source):
         "from": dates,
         "to": dates,
         "sort": st.sampled_from(["relevance", "newest", "oldest"]),
+        "-outlet": pick(source.outlets[:6]),
+        "-author": pick(source.authors[:10]),
+        "-year": pick(source.years),
     }).filter(lambda f: not (f["from"] and f["to"] and f["from"] > f["to"]))
 
 
@@ -98,7 +112,7 @@ def check(client, source: Source, f: dict) -> None:
     excluded = [w for w in f["excluded"] if w not in f["words"]] if f["words"] else []
     q = " ".join(f["words"] + [f"-{w}" for w in excluded])
     args = [("q", q), ("sort", f["sort"]), ("per_page", "100")]
-    args += [(k, v) for k in ("outlet", "author", "year") for v in f[k]]
+    args += [(k, v) for k in ("outlet", "author", "year", "-outlet", "-author", "-year") for v in f[k]]
     args += [(k, f[k]) for k in ("from", "to") if f[k]]
     matching = source.query_rows(f["words"], excluded) if f["words"] else list(range(len(source.rows)))
     expected = {source.rows[i]["id"] for i in matching if source.passes(i, f)}
@@ -124,13 +138,7 @@ def check(client, source: Source, f: dict) -> None:
         counts: Counter = Counter()
         for i in matching:
             if source.passes(i, f, skip=key):
-                row = source.rows[i]
-                if key == "outlet" and row.get("outlet"):
-                    counts[row["outlet"]] += 1
-                elif key == "author":
-                    counts.update(set(row.get("authors") or []))
-                elif key == "year" and source.when[i]:
-                    counts[str(source.when[i].year)] += 1
+                counts.update(source.values(i, key))
         for value in data["facets"][key]:
             if key == "author" and value["value"] not in source.authors:
                 continue

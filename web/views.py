@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from index.errors import InvalidFilterError
 from search.deadline import Deadline
 from search.engine import SearchEngine
-from search.request import SearchRequest
+from search.request import MAX_FACET_LIMIT, SearchRequest, facet_list_args
 
 bp = Blueprint("artsearch", __name__)
 
@@ -39,9 +39,15 @@ def search_url(args) -> str:
     return url_for("artsearch.search", fmt="html") + ("?" + urlencode(list(args)) if args else "")
 
 
+def facet_url(name: str, args, **extra) -> str:
+    """The "show all" page of facet ``name`` under the search ``args`` (page left out)."""
+    pairs = [(k, v) for k, v in args if k != "page"] + [(k, str(v)) for k, v in extra.items() if v]
+    return url_for("artsearch.facet", name=name, fmt="html") + ("?" + urlencode(pairs) if pairs else "")
+
+
 @bp.app_context_processor
 def template_helpers() -> dict:
-    return {"search_url": search_url}
+    return {"search_url": search_url, "facet_url": facet_url}
 
 
 @bp.route("/", defaults={"fmt": "html"})
@@ -63,6 +69,20 @@ def search(fmt: str):
     if fmt == "json":
         return jsonify(result.to_dict())
     return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP)
+
+
+@bp.route("/facets/<name>", defaults={"fmt": "html"})
+@bp.route("/api/facets/<name>", defaults={"fmt": "json"})
+def facet(name: str, fmt: str):
+    """All values of one facet under the current search, optionally those with a word
+    starting with ``prefix``: "show all" and the search within a facet's values."""
+    search_request = SearchRequest.from_args(request.args, engine().config)
+    prefix, limit = facet_list_args(request.args)
+    listing = engine().facet_values(search_request, name, prefix, limit, deadline())
+    if fmt == "json":
+        return jsonify(listing.to_dict())
+    more = min(limit * 5, MAX_FACET_LIMIT) if listing.total_values > limit else None
+    return render_template("facet.html", listing=listing, req=search_request, more=more)
 
 
 @bp.route("/articles/<article_id:article_id>", defaults={"slug": None})
