@@ -28,7 +28,7 @@ from index.store import IndexStore
 from .cache import ByteBudgetCache
 from .deadline import Deadline, DeadlineCollector, docs_for_query
 from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
-from .limits import check_expansions
+from .limits import check_expansions, for_matching
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .request import SearchRequest
 from .results import FacetList, Hit, SearchResult
@@ -253,7 +253,7 @@ class SearchEngine:
         collector = DeadlineCollector(TopCollector(limit=limit), deadline)
         if allow is not None:
             collector = FilterCollector(collector, allow=allow)
-        searcher.search_with_collector(query, collector)
+        searcher.search_with_collector(self._matching(query, deadline), collector)
         return collector.results()
 
     def _suggestion(self, searcher, view: IndexView, text: str, deadline: Deadline, notes: list[str]) -> str | None:
@@ -271,7 +271,18 @@ class SearchEngine:
             return view.all_docs
         if query is wq.NullQuery:
             return frozenset()
-        return view.filter_set(("q", repr(query)), lambda: matching_docs(searcher, view.all_docs, query, deadline))
+        return view.filter_set(("q", repr(query)), lambda: matching_docs(
+            searcher, view.all_docs, self._matching(query, deadline), deadline))
+
+    def _matching(self, query, deadline: Deadline):
+        """``query`` as matched: wildcards and ranges as one document list each, built once
+        per search and shared by matching and ranking (the original query stays the cache
+        key and drives highlighting)."""
+        memo = getattr(self._local, "matching", None)
+        if memo is None or memo[0] is not query or memo[1] is not deadline:
+            memo = (query, deadline, for_matching(query, deadline))
+            self._local.matching = memo
+        return memo[2]
 
     @staticmethod
     def _filter_keys(request: SearchRequest) -> dict[str, tuple]:

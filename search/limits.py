@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import islice
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from index.config import Config
 from index.errors import QueryTooBroadError
@@ -68,3 +69,57 @@ def _multiterm_leaves(query: wq.Query | None):
     elif not query.is_leaf():
         for child in query.children():
             yield from _multiterm_leaves(child)
+
+
+def for_matching(query: wq.Query | None, deadline: Deadline) -> wq.Query | None:
+    """Return ``query`` with each wildcard and term range matched as one document list."""
+    if query is None:
+        return None
+
+    def swap(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.MultiTerm) and node.constantscore:
+            return UnionOfTerms(node, deadline)
+        return node
+
+    return query.accept(swap)
+
+
+class UnionOfTerms(wq.MultiTerm):
+    """A constant-score wildcard or range, matched from the union of its postings."""
+
+    def __init__(self, original: wq.MultiTerm, deadline: Deadline):
+        self.original = original
+        self.fieldname = original.fieldname
+        self.boost = original.boost
+        self.constantscore = True
+        self.deadline = deadline
+        # One search matches the query twice (the document set, then the ranked top N):
+        # each segment's list is built once.
+        self._lists: dict[int, list[int]] = {}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UnionOfTerms) and self.original == other.original
+
+    def __hash__(self) -> int:
+        return hash(self.original)
+
+    def __repr__(self) -> str:
+        return f"UnionOfTerms({self.original!r})"
+
+    def __str__(self) -> str:
+        return str(self.original)
+
+    def _btexts(self, ixreader):
+        return self.original._btexts(ixreader)
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        ids = self._lists.get(id(reader))
+        if ids is None:
+            docs: set[int] = set()
+            for text in self.deadline.watch(self._btexts(reader), "matching wildcards and ranges"):
+                docs.update(reader.postings(self.fieldname, text).all_ids())
+            ids = self._lists[id(reader)] = sorted(docs)
+        if not ids:
+            return NullMatcher()
+        return ListMatcher(ids, all_weights=self.boost)

@@ -166,3 +166,19 @@ def test_work_stops_when_the_client_hangs_up(fakehealth_index):
         time.sleep(2.0)
         busy = cpu_seconds(process.pid) - before
         assert busy < 0.5, f"server still used {busy:.2f} s of CPU in 2 s after the client left"
+
+
+@pytest.mark.parametrize("q", ["vacc*", "pre* NOT vaccine", "title:canc*", "[ab TO ad]", "heal* OR tru*"])
+def test_wildcards_match_as_one_list_exactly_what_whoosh_matches(fakehealth_engine, q):
+    from search.deadline import Deadline, docs_for_query
+    from search.limits import UnionOfTerms, for_matching
+    from search.query import build_query
+
+    searcher = fakehealth_engine.searcher()
+    parsed = build_query(q, searcher.schema, fakehealth_engine.view(searcher).query_fields)
+    matching = for_matching(parsed.query, Deadline(60))
+    assert any(isinstance(leaf, UnionOfTerms) for leaf in matching.leaves()) or isinstance(matching, UnionOfTerms)
+    # The oracle is Whoosh's own OR of every expanded term.
+    expected = set(searcher.docs_for_query(parsed.query))
+    assert expected
+    assert set(docs_for_query(searcher, matching, Deadline(60))) == expected
