@@ -14,6 +14,7 @@ from index.cli import DAY, index_option, load_config, plural, timeout_option
 from index.errors import ArtsearchError
 
 from .engine import SearchEngine
+from .export import FORMATS, export_matches, render
 from .request import SearchRequest
 
 
@@ -28,16 +29,26 @@ from .request import SearchRequest
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Result order.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Result page.")
 @click.option("--per-page", default=None, type=click.IntRange(min=1), help="Results per page (max 100).")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON API's answer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON API's answer (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default=None,
+              help="Output: text (default), the JSON API's answer, or an export as CSV or JSON Lines.")
+@click.option("--all", "every", is_flag=True,
+              help="With --format csv or jsonl: every match, not one page (streamed).")
 @timeout_option
 def search_command(query, index_dir: Path | None, author, outlet, year, date_from, date_to, sort, page,
-                   per_page, as_json, timeout):
+                   per_page, as_json, fmt, every, timeout):
     """Search the index from the command line.
 
     \b
     Example:
         artsearch search '"breast cancer" screening' --outlet reuters.com --from 2016-01-01
+        artsearch search vaccine --outlet reuters.com --format csv --all > vaccine.csv
     """
+    fmt = fmt or ("json" if as_json else "text")
+    if as_json and fmt != "json":
+        raise click.UsageError("--json and --format " + fmt + " contradict each other")
+    if every and fmt not in FORMATS:
+        raise click.UsageError("--all exports every match; use it with --format csv or --format jsonl")
     config = load_config(index_dir=index_dir, timeout=timeout)
     args = MultiDict([("q", " ".join(query))])
     args.setlist("author", author)
@@ -49,13 +60,20 @@ def search_command(query, index_dir: Path | None, author, outlet, year, date_fro
             args[key] = str(value)
     try:
         request = SearchRequest.from_args(args, config)
-        result = SearchEngine(config).search(request)
+        if fmt in FORMATS:
+            export = export_matches(SearchEngine(config), request, every=every)
+        else:
+            result = SearchEngine(config).search(request)
     except ArtsearchError as e:
         raise click.ClickException(e.get_message()) from None
     # `artsearch search ... | head` closes the pipe early: that is the reader's choice,
     # not an error, so stop writing and exit 0 quietly.
     try:
-        if as_json:
+        if fmt in FORMATS:
+            # Chunk by chunk: an export of every match is never held in memory.
+            for chunk in render(export, fmt):
+                sys.stdout.write(chunk)
+        elif fmt == "json":
             click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:
             _print_result(result)

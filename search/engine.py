@@ -13,8 +13,10 @@ import dataclasses
 import threading
 import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import islice
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
@@ -35,6 +37,8 @@ from .results import FacetList, Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_text, make_teaser
 from .timeline import DayColumn, build_timeline
+
+ANY_WORDS_NOTE = "No article contains all of the words; showing articles with any of them."
 
 
 class IndexView:
@@ -79,6 +83,17 @@ class IndexView:
 
     def filter_set(self, key, make) -> frozenset[int]:
         return self.cached(key, lambda: frozenset(make()))
+
+
+@dataclasses.dataclass(frozen=True)
+class Matches:
+    """Every document one request matches, before paging (for exports)."""
+
+    searcher: Any
+    view: IndexView
+    query: Any  # the Whoosh query that matched; None when browsing
+    docs: frozenset[int]  # matching the words, the exclusions and every filter
+    notes: tuple[str, ...]
 
 
 class SearchEngine:
@@ -155,7 +170,7 @@ class SearchEngine:
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         query, matched, matched_any = self._match(searcher, view, parsed, deadline)
         if matched_any:
-            notes.append("No article contains all of the words; showing articles with any of them.")
+            notes.append(ANY_WORDS_NOTE)
 
         scope = self._scope(view, request, query, matched)
         filter_keys = scope.filter_keys
@@ -226,6 +241,36 @@ class SearchEngine:
         scope = self._scope(view, request, query, matched)
         deadline.check("counting facets")
         return list_facet_values(view.columns, scope.count(key), request, key, prefix, limit)
+
+    def match(self, request: SearchRequest, deadline: Deadline | None = None) -> Matches:
+        """Every document ``request`` matches, as ``search`` counts them in ``total``."""
+        deadline = deadline or Deadline(self.config.timeout)
+        searcher = self.searcher()
+        view = self.view(searcher)
+        parsed = build_query(request.q, searcher.schema, view.query_fields)
+        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
+        query, matched, matched_any = self._match(searcher, view, parsed, deadline)
+        scope = self._scope(view, request, query, matched)
+        notes = tuple(parsed.notes) + ((ANY_WORDS_NOTE,) if matched_any else ())
+        return Matches(searcher, view, query, _intersect(scope.docs, scope.filter_sets.values()), notes)
+
+    def iter_docs(self, matches: Matches, sort: str) -> Iterator[int]:
+        """Every matching document number in ``sort`` order, produced lazily.
+
+        Date orders walk the per-generation order and yield as they go; relevance needs
+        Whoosh to score every match first (a list of numbers, not of stored rows). No
+        deadline applies: an export is one deliberate download, not a page.
+        """
+        docs = matches.docs
+        if not docs:
+            # Never hand Whoosh filter=set(): it reads an empty set as "no filter".
+            return iter(())
+        if sort == "relevance" and matches.query is not None:
+            # Always confined to ``docs``: Whoosh's own matches can differ (negations).
+            results = matches.searcher.search(matches.query, filter=set(docs), limit=None)
+            return (docnum for _score, docnum in results.top_n)
+        order = matches.view.oldest if sort == "oldest" else matches.view.newest
+        return filter(docs.__contains__, order)
 
     def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline):
         """The query and its documents; when no article has every word, the any-word

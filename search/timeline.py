@@ -64,6 +64,7 @@ class Bar:
 
 
 CHART_WIDTH, CHART_HEIGHT = 600.0, 100.0
+BUCKET_BYTES = 8 + 56 + 2 * 32 + 32  # tuple slot, Bucket, two dates, count
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +101,11 @@ class Timeline:
     def to_dict(self) -> dict:
         return {"interval": self.interval, "buckets": [b.to_dict() for b in self.buckets],
                 "undated": self.undated}
+
+    def __sizeof__(self) -> int:
+        # For the engine's byte-budgeted cache (sys.getsizeof): each bucket holds an
+        # object, two dates and an int.
+        return object.__sizeof__(self) + 64 + len(self.buckets) * BUCKET_BYTES
 
 
 class DayColumn:

@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from index.config import Config
 from search.engine import SearchEngine
 
-from . import errors, security, views
+from . import downloads, errors, feeds, security, views
 from .converters import ArticleIdConverter
 
 
@@ -29,6 +29,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["artsearch"] = SearchEngine(config)
     app.url_map.converters["article_id"] = ArticleIdConverter
     app.register_blueprint(views.bp)
+    app.register_blueprint(downloads.bp)
+    app.register_blueprint(feeds.bp)
     errors.init_app(app)
     security.init_app(app)
     app.logger.setLevel(logging.INFO)
