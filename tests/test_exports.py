@@ -208,3 +208,17 @@ def test_large_export_memory_stays_bounded(tmp_path):
     assert all_size > 2_000_000 and all_size > 100 * page_size
     # Holding the rows (or their stored fields, ~80 MB of bodies) would add far more.
     assert all_rss - page_rss < 20_000, (page_rss, all_rss)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_export_with_a_negation_or_no_match(client, fixture_records, sort):
+    word = re.compile(r"\bvaccin(?:e|es|ated|ation)?\b", re.I)
+    autism = re.compile(r"\bautism\b", re.I)
+    expected = {r["id"] for r in indexed(fixture_records)
+                if word.search(r["title"] + " " + r["body"]) and not autism.search(r["title"] + " " + r["body"])}
+    meta, rows = read_jsonl(client.get(f"/search.jsonl?q=vaccine+-autism&sort={sort}").get_data(as_text=True))
+    assert {r["id"] for r in rows} == expected and meta["total"] == len(expected) > 0
+    for q in ("zzqxv", "vaccine+-vaccine"):
+        assert read_csv(client.get(f"/search.csv?q={q}&sort={sort}").get_data(as_text=True)) == []
+        meta, rows = read_jsonl(client.get(f"/search.jsonl?q={q}&sort={sort}").get_data(as_text=True))
+        assert rows == [] and meta["total"] == 0
