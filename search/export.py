@@ -39,6 +39,7 @@ CSV_BOM = "\ufeff"
 class ExportMeta:
     query: str
     filters: dict
+    filters_text: str  # the filters as URL parameters: outlet=reuters.com&-year=2016&from=…
     sort: str
     index_build: str
     exported_at: str  # ISO 8601, UTC, seconds
@@ -46,17 +47,6 @@ class ExportMeta:
     page: int | None = None  # set when only one page was exported
     per_page: int | None = None
     notes: tuple[str, ...] = ()
-
-    @property
-    def filters_text(self) -> str:
-        """The filters as a query string (``outlet=reuters.com&from=2016-01-01``)."""
-        pairs: list[tuple[str, str]] = []
-        for key, value in self.filters.items():
-            if isinstance(value, list):
-                pairs.extend((key, v) for v in value)
-            elif value:
-                pairs.append((key, value))
-        return urlencode(pairs)
 
     def to_dict(self) -> dict:
         data = {"query": self.query, "filters": self.filters, "sort": self.sort,
@@ -79,7 +69,8 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
     """Every match of ``request`` (or only its page when ``every`` is false), lazily."""
     matches = engine.match(request)
     request_dict = request.to_dict()
-    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "from", "to")}
+    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "exclude", "from", "to")}
+    filters_text = urlencode([(k, v) for k, v in request.to_args() if k not in ("q", "sort", "page", "per_page")])
     docs: Iterable[int] = engine.iter_docs(matches, request.sort)
     page = per_page = None
     if not every:
@@ -87,7 +78,7 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
         start = (page - 1) * per_page
         docs = islice(docs, start, start + per_page)
     meta = ExportMeta(
-        query=request.q, filters=filters, sort=request.sort, index_build=matches.view.build,
+        query=request.q, filters=filters, filters_text=filters_text, sort=request.sort, index_build=matches.view.build,
         exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         total=len(matches.docs), page=page, per_page=per_page, notes=matches.notes,
     )

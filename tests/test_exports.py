@@ -84,7 +84,8 @@ def test_jsonl_first_record_cites_then_every_match_newest_first(client, fixture_
     assert response.status_code == 200 and response.mimetype == "application/x-ndjson"
     meta, rows = read_jsonl(response.get_data(as_text=True))
     assert meta["query"] == "vaccine" and meta["sort"] == "newest"
-    assert meta["filters"] == {"author": [], "outlet": [], "year": [], "from": "2016-01-01", "to": None}
+    assert meta["filters"] == {"author": [], "outlet": [], "year": [], "from": "2016-01-01", "to": None,
+                               "exclude": {"author": [], "outlet": [], "year": []}}
     assert meta["index_build"] == status(client)["build"]
     assert datetime.fromisoformat(meta["exported_at"]).tzinfo is not None
     assert meta["total"] == len(rows) > 0
@@ -222,3 +223,14 @@ def test_export_with_a_negation_or_no_match(client, fixture_records, sort):
         assert read_csv(client.get(f"/search.csv?q={q}&sort={sort}").get_data(as_text=True)) == []
         meta, rows = read_jsonl(client.get(f"/search.jsonl?q={q}&sort={sort}").get_data(as_text=True))
         assert rows == [] and meta["total"] == 0
+
+
+def test_export_leaves_out_excluded_values_and_says_so(client, fixture_records):
+    expected = {r["id"] for r in indexed(fixture_records) if r.get("outlet") != "reuters.com"}
+    meta, rows = read_jsonl(client.get("/search.jsonl?-outlet=reuters.com&year=2016&year=2017&-year=2017").get_data(as_text=True))
+    expected = {i for i in expected if (d := published_day(next(r for r in fixture_records if r["id"] == i)))
+                and d.year == 2016}
+    assert {r["id"] for r in rows} == expected
+    assert meta["filters"]["exclude"] == {"author": [], "outlet": ["reuters.com"], "year": ["2017"]}
+    rows = read_csv(client.get("/search.csv?-outlet=reuters.com&year=2016").get_data(as_text=True))
+    assert rows and {r["export_filters"] for r in rows} == {"year=2016&-outlet=reuters.com"}
