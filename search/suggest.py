@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 
+from whoosh.lang.porter import stem
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
@@ -53,7 +54,10 @@ def correct_word(reader, word: str, deadline: Deadline | None = None) -> str | N
     candidates: Iterable[str] = one_edit_away(word)
     if deadline is not None:
         candidates = deadline.watch(candidates, "looking for \"Did you mean\" words")
-    stems = {TEXT_ANALYZER.term(candidate) for candidate in candidates} - {own}
+    # Porter directly, not the analyzer's memo: the candidates are already folded, and
+    # a few hundred throwaway variants per unknown word would fill the memo that
+    # indexing and every query share.
+    stems = {stem(candidate) for candidate in candidates} - {own}
     scored = [(reader.doc_frequency("body", stem), stem) for stem in stems]
     best = max(scored, default=(0, None))
     return best[1] if best[0] > 0 else None
