@@ -12,6 +12,7 @@ import dataclasses
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -36,6 +37,12 @@ DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
 
 csv.field_size_limit(64 * 1024 * 1024)
+
+# What reading a damaged file raises: OSError for I/O and for a bad gzip header
+# (gzip.BadGzipFile), EOFError for a cut-off gzip stream, zlib.error for a corrupt one.
+READ_ERRORS = (OSError, EOFError, zlib.error)
+# JSON nested deeper than the parser's recursion allows cannot be an article.
+PARSE_ERRORS = (RecursionError, MemoryError)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,13 +113,35 @@ def _kind(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def read_error(e: BaseException) -> str:
+    """Say in a few words why a source could not be read (the report's reason)."""
+    if isinstance(e, gzip.BadGzipFile):
+        return f"named .gz but not gzip data ({e})"
+    if isinstance(e, (EOFError, zlib.error)):
+        return f"gzip data truncated or corrupt ({e})"
+    if isinstance(e, OSError) and e.strerror:
+        return f"unreadable: {e.strerror}"
+    return f"source truncated or corrupt: {e}"
+
+
+def _skip_reason(e: Exception) -> str:
+    cause = e.__cause__ if isinstance(e, CorpusError) else e
+    if isinstance(cause, READ_ERRORS):
+        return read_error(cause)
+    return e.message if isinstance(e, CorpusError) else str(e)
+
+
 def _open_binary(path: Path):
     try:
         if path.suffix.lower() == ".gz":
+            with open(path, "rb") as fh:
+                magic = fh.read(2)
+            if magic != b"\x1f\x8b":
+                raise CorpusError(f"{path}: named .gz but not gzip data")
             return gzip.open(path, "rb")
         return open(path, "rb")
     except OSError as e:
-        raise CorpusError(f"Cannot open {path}") from e
+        raise CorpusError(f"Cannot open {path}: {e.strerror or e}") from e
 
 
 def _read_file(path: Path) -> Iterator[SourceRecord]:
@@ -140,7 +169,7 @@ def _scan_encoding(fh) -> Decoder:
     """Decide a stream's encoding from all of its bytes, then rewind it."""
     try:
         decoder = choose_decoder(iter(lambda: fh.read(CHUNK), b""))
-    except (OSError, EOFError, zlib.error):
+    except READ_ERRORS:
         # A corrupt stream: the reading pass reports the error where it happens; the
         # lines before it are UTF-8, with any bad bytes replaced and reported.
         decoder = Decoder("utf-8", "mixed")
@@ -166,12 +195,15 @@ def _read_jsonl(fh, name: str) -> Iterator[SourceRecord]:
             except json.JSONDecodeError as e:
                 yield SourceRecord(name, lineno, error=_json_error(e))
                 continue
+            except PARSE_ERRORS:
+                yield SourceRecord(name, lineno, error="malformed JSON: nested too deeply")
+                continue
             if not isinstance(data, dict):
                 yield SourceRecord(name, lineno, error=f"expected a JSON object, got {type(data).__name__}")
                 continue
             yield SourceRecord(name, lineno, data=data, repaired=repaired, size=len(raw))
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+    except READ_ERRORS as e:
+        yield SourceRecord(name, 0, error=read_error(e))
 
 
 def _json_error(e: json.JSONDecodeError) -> str:
@@ -191,8 +223,8 @@ def _read_json_array(fh, name: str) -> Iterator[SourceRecord]:
     """A ``.json`` file holding one array of objects; records are numbered by position."""
     try:
         raw = fh.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+    except READ_ERRORS as e:
+        yield SourceRecord(name, 0, error=read_error(e))
         return
     text, repairs = choose_decoder_for(raw).decode_text(raw)
     # Records of an array have no line of their own: the first repair stands for all.
@@ -201,6 +233,9 @@ def _read_json_array(fh, name: str) -> Iterator[SourceRecord]:
         items = json.loads(text)
     except json.JSONDecodeError as e:
         yield SourceRecord(name, e.lineno, error=_json_error(e))
+        return
+    except PARSE_ERRORS:
+        yield SourceRecord(name, 0, error="malformed JSON: nested too deeply")
         return
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -226,8 +261,8 @@ def sniff_delimiter(header: str, default: str = ",") -> str:
 def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
     try:
         raw = fh.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        yield SourceRecord(name, 0, error=f"source truncated or corrupt: {e}")
+    except READ_ERRORS as e:
+        yield SourceRecord(name, 0, error=read_error(e))
         return
     text, repairs = choose_decoder_for(raw).decode_text(raw)
     first_line = text.split("\n", 1)[0]
@@ -265,18 +300,32 @@ def _read_table(fh, name: str, *, tab: bool) -> Iterator[SourceRecord]:
         yield SourceRecord(name, lineno, data=data, repaired=row_repaired, size=sum(map(len, row)) + len(row))
 
 
-def _directory_files(root: Path) -> list[Path]:
+def _directory_files(root: Path, errors: list[OSError] | None = None) -> list[Path]:
+    """The article files under ``root``, sorted; directories that cannot be listed go to ``errors``."""
     files = []
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
-            if _kind(p) in DOCUMENT_SUFFIXES | TABLE_SUFFIXES and p.name.lower() != "readme.md":
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append if errors is not None else None):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for filename in filenames:
+            p = Path(dirpath, filename)
+            if filename.startswith(".") or filename.lower() == "readme.md":
+                continue
+            if _kind(p) in DOCUMENT_SUFFIXES | TABLE_SUFFIXES and p.is_file():
                 files.append(p)
-    return files
+    return sorted(files)
 
 
 def _read_directory(root: Path) -> Iterator[SourceRecord]:
-    for path in _directory_files(root):
-        yield from _read_file(path)
+    """Read every file; one that cannot be read (or vanished) is reported, not fatal."""
+    errors: list[OSError] = []
+    files = _directory_files(root, errors)
+    for error in errors:
+        where = error.filename or str(root)
+        yield SourceRecord(str(where), 0, error=f"unreadable directory: {error.strerror or error}")
+    for path in files:
+        try:
+            yield from _read_file(path)
+        except (CorpusError, *READ_ERRORS) as e:
+            yield SourceRecord(str(path), 0, error=_skip_reason(e))
 
 
 # A header line of a text article: "Author: Jane Doe". Keys are one or two words.
@@ -288,8 +337,8 @@ def _read_document(path: Path) -> SourceRecord:
     try:
         with _open_binary(path) as fh:
             raw = fh.read()
-    except OSError as e:
-        return SourceRecord(name, 1, error=f"unreadable file: {e}")
+    except (CorpusError, *READ_ERRORS) as e:
+        return SourceRecord(name, 0, error=_skip_reason(e))
     html_page = _kind(path) in {".html", ".htm"}
     decoder = choose_decoder_for(raw, declared_html_charset(raw) if html_page else None)
     text, repairs = decoder.decode_text(raw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 
 import click
@@ -32,17 +34,29 @@ def serve(index_dir, host, port, threads, timeout):
     Example:
         artsearch serve --index instance/index --port 8080
     """
-    import waitress
+    from waitress.server import create_server
 
     from .app import create_app
 
+    if not 1 <= port <= 65535:
+        raise click.ClickException(f"Invalid --port {port}: a port is a number from 1 to 65535")
     config = load_config(index_dir=index_dir, timeout=timeout)
     app = create_app(config)
+    # Bind before anything else is said, so a bad address is the only line printed.
+    # A request lookahead of 1 lets waitress keep reading the socket while a search runs,
+    # so it notices a client that hangs up and the search stops (search/deadline.py).
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="artsearch",
+                               channel_request_lookahead=1)
+    except ValueError:  # waitress: the host does not resolve to an address
+        raise click.ClickException(f"Cannot listen on --host {host}: not an address or a known host name") from None
+    except OSError as e:
+        hint = " (another program is using it; choose another --port)" if e.errno == errno.EADDRINUSE else ""
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {e.strerror or e}{hint}") from None
     try:
         app.extensions["artsearch"].searcher()
     except ArtsearchError as e:
         click.echo(f"Warning: {e.get_message()}", err=True)
     click.echo(f"Serving {config.index_dir} on http://{host}:{port}/ ({threads} threads)", err=True)
-    # A request lookahead of 1 lets waitress keep reading the socket while a search runs,
-    # so it notices a client that hangs up and the search stops (search/deadline.py).
-    waitress.serve(app, host=host, port=port, threads=threads, ident="artsearch", channel_request_lookahead=1)
+    logging.basicConfig()  # waitress's own warnings (a full task queue) reach stderr
+    server.run()
