@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
 
-.PHONY: serve test test-fast lint index bench bench-smoke relevance relevance-smoke clean
+.PHONY: serve test test-fast fuzz lint index bench bench-smoke relevance relevance-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/python -m pytest -ra
+
+# The Hypothesis properties with a big budget, on the fixture corpus and FakeHealth.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed-dev
+	ARTSEARCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -ra tests/test_fuzz.py
 
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -ra -m "not browser and not slow"
