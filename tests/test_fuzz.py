@@ -72,6 +72,7 @@ query = st.one_of(
 
 AUTHORS = ["Jane Doe", "John Smith", "jane doe", "Marie Curie", "Nobody Here", "", " Jane  Doe "]
 OUTLETS = ["reuters.com", "lemonde.fr", "REUTERS.COM", "nytimes.com", "nosuch.example", ""]
+YEARS = ["2016", "2017", "2018", "1999"]
 day = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)).map(date.isoformat)
 
 
@@ -83,7 +84,10 @@ params = st.fixed_dictionaries({
     "q": st.lists(query, max_size=2),
     "author": values(AUTHORS),
     "outlet": values(OUTLETS),
-    "year": values(["2016", "2017", "2018", "1999"], st.one_of(junk, st.integers(-5, 99999).map(str))),
+    "year": values(YEARS, st.one_of(junk, st.integers(-5, 99999).map(str))),
+    "-author": values(AUTHORS, max_size=2),
+    "-outlet": values(OUTLETS, max_size=2),
+    "-year": values(YEARS, max_size=2),
     "from": st.lists(st.one_of(day, junk, st.just("2017-01-01")), max_size=1),
     "to": st.lists(st.one_of(day, junk, st.just("2017-12-31")), max_size=1),
     "sort": st.lists(st.one_of(st.sampled_from(["relevance", "newest", "oldest", "", "NEWEST"]), junk),
@@ -166,18 +170,35 @@ def published_day(result: dict) -> date | None:
     return datetime.fromisoformat(result["published"]).astimezone(timezone.utc).date()
 
 
-def satisfies(result: dict, authors: set[str], outlets: set[str], years: set[str],
-              start: date | None, end: date | None) -> bool:
-    day_ = published_day(result)
-    if authors and not authors & set(result["authors"]):
-        return False
-    if outlets and result["outlet"] not in outlets:
-        return False
-    if years and (day_ is None or str(day_.year) not in years):
-        return False
-    if (start or end) and day_ is None:
-        return False
-    return not (start and day_ < start or end and day_ > end)
+class Filters:
+    """What the chosen parameters ask of every result, worked out here, not by the app."""
+
+    def __init__(self, chosen: dict[str, list[str]], echoed: dict, skip: str = ""):
+        self.include = {key: clean(chosen.get(key, [])) for key in ("author", "outlet", "year") if key != skip}
+        self.exclude = {key: clean(chosen.get("-" + key, [])) for key in ("author", "outlet", "year")}
+        self.start = date.fromisoformat(echoed["from"]) if echoed["from"] else None
+        self.end = date.fromisoformat(echoed["to"]) if echoed["to"] else None
+
+    @staticmethod
+    def values(result: dict, key: str) -> set[str]:
+        if key == "author":
+            return set(result["authors"])
+        if key == "outlet":
+            return {result["outlet"]} if result["outlet"] else set()
+        day_ = published_day(result)
+        return {str(day_.year)} if day_ else set()
+
+    def hold_for(self, result: dict) -> bool:
+        for key, wanted in self.include.items():
+            if wanted and not wanted & self.values(result, key):
+                return False
+        for key, unwanted in self.exclude.items():
+            if unwanted & self.values(result, key):
+                return False
+        day_ = published_day(result)
+        if (self.start or self.end) and day_ is None:
+            return False
+        return not (self.start and day_ < self.start or self.end and day_ > self.end)
 
 
 # --- the properties -----------------------------------------------------------------------
@@ -196,17 +217,38 @@ def test_any_search_url_is_answered_and_filters_hold(target, chosen, html):
         assert b"Traceback" not in response.data
         return
     data = response.get_json()
-    echoed = data["request"]
-    start = date.fromisoformat(echoed["from"]) if echoed["from"] else None
-    end = date.fromisoformat(echoed["to"]) if echoed["to"] else None
-    authors, outlets, years = clean(chosen["author"]), clean(chosen["outlet"]), clean(chosen["year"])
+    filters = Filters(chosen, data["request"])
     assert len(data["results"]) <= data["per_page"] <= 100
     assert data["total"] >= len(data["results"])
     for result in data["results"]:
-        assert satisfies(result, authors, outlets, years, start, end), (result, chosen)
-    if not echoed["q"]:
-        expected = sum(satisfies(r, authors, outlets, years, start, end) for r in target.all)
-        assert data["total"] == expected, chosen
+        assert filters.hold_for(result), (result, chosen)
+    if not data["request"]["q"] and not data.get("partial"):
+        assert data["total"] == sum(filters.hold_for(r) for r in target.all), chosen
+
+
+@FUZZ
+@given(chosen=params, name=st.one_of(st.sampled_from(["author", "outlet", "year"]), junk),
+       prefix=st.lists(st.one_of(word, junk, st.just("")), max_size=1),
+       limit=st.lists(st.one_of(st.integers(-2, 2000).map(str), junk), max_size=1))
+def test_any_facet_listing_is_answered_and_counts_hold(target, chosen, name, prefix, limit):
+    from urllib.parse import quote
+
+    chosen = {**chosen, "prefix": prefix, "limit": limit}
+    response = target.get(url(f"/api/facets/{quote(name, safe='')}", chosen))
+    if response.status_code != 200:
+        assert response.status_code in {400, 404, 503}, response.status_code
+        assert response.get_json()["error"]
+        return
+    data = response.get_json()
+    assert len(data["values"]) <= data["total_values"]
+    assert all(v["count"] > 0 for v in data["values"])
+    if data["request"]["q"] or any(chosen["-" + key] for key in ("author", "outlet", "year")):
+        return
+    # Disjunctive counts: every filter except the facet's own, counted over the listing.
+    filters = Filters(chosen, data["request"], skip=name)
+    for value in data["values"]:
+        expected = sum(filters.hold_for(r) and value["value"] in Filters.values(r, name) for r in target.all)
+        assert value["count"] == expected, (name, value, chosen)
 
 
 @FUZZ
