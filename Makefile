@@ -37,7 +37,13 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+# axe-core for the accessibility tests, from the npm registry (pinned by package-lock.json).
+# Without npm the accessibility tests skip (CI installs npm and makes such a skip a failure).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the axe-core accessibility tests will be skipped"; fi
+
+test: lint node_modules/.installed
 	$(BIN)/python -m pytest -ra
 
 # The Hypothesis properties with a big budget, on the fixture corpus and FakeHealth.
@@ -63,4 +69,4 @@ relevance-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.relevance --smoke
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .hypothesis node_modules
