@@ -1,5 +1,6 @@
-"""Write articles into a Whoosh index: full rebuilds beside the live index, or in-place
-incremental updates keyed on a content hash. Every unusable record is reported.
+"""Write articles into a Whoosh index: full rebuilds beside the live index, or
+incremental updates keyed on a content hash, written into a copy of the live build.
+Every unusable record is reported.
 """
 
 from __future__ import annotations
@@ -202,9 +203,9 @@ def build_index(
     """(Re)index ``sources`` into the index at ``index_dir`` and return what happened.
 
     Without ``full``, articles whose content hash is unchanged are left alone and only
-    new or changed ones are written, in place, in one atomic Whoosh commit. With
-    ``full`` (or when there is no usable index yet) a new build is written beside the
-    live one and swapped in when complete. ``prune`` deletes articles whose ids no
+    new or changed ones are written, in one Whoosh commit, into a hard-linked copy of the
+    live build that is then swapped in. With ``full`` (or when there is no usable index
+    yet) a fresh build is written beside the live one and swapped in when complete. ``prune`` deletes articles whose ids no
     longer appear in the sources (a full build has only what the sources hold anyway).
     """
     started = time.perf_counter()
@@ -214,7 +215,6 @@ def build_index(
     with store.lock():
         _remove_abandoned_builds(store)
         existing: dict[str, str] = {}
-        build: Path | None = None
         ix = None
         if not full:
             try:
@@ -223,9 +223,13 @@ def build_index(
                 full = True
         if ix is None:
             build = store.new_build()
-            ix = whoosh_index.open_dir(str(build))
         else:
+            # Incremental runs write a hard-linked copy of the live build and publish it
+            # like a full build: a published build is never modified, so a request that
+            # opened it before this commit never finds a segment merged away under it.
             existing = _existing_hashes(ix)
+            build = store.new_build(base=store.current_path())
+        ix = whoosh_index.open_dir(str(build))
         stats.full = full
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, _die_with_parent)
@@ -270,21 +274,24 @@ def build_index(
                     "No usable articles were read from " + ", ".join(map(str, sources))
                     + _first_problem(stats), stats=stats,
                 )
-            if full or stats.added or stats.updated or stats.deleted:
+            changed = full or stats.added or stats.updated or stats.deleted
+            if changed:
                 writer.commit()
             else:
-                # Nothing changed: no new Whoosh generation, so servers keep their caches.
                 writer.cancel()
         except BaseException:
             writer.cancel()
-            if build is not None:
-                shutil.rmtree(build, ignore_errors=True)
+            shutil.rmtree(build, ignore_errors=True)
             raise
         stats.total = ix.doc_count()
-        target = build or store.current_path()
-        if target is None:  # cannot happen under the writer lock, which every publish takes
-            raise IndexMissingError(f"The live index in {store.root} vanished during the reindex.")
-        meta = store.read_meta(target) if not full else {}
+        if not changed:
+            # Nothing changed: nothing is written, not even metadata, and the live build
+            # stays, so servers keep their per-generation caches.
+            shutil.rmtree(build, ignore_errors=True)
+            stats.build = store.current_name() or ""
+            stats.seconds = time.perf_counter() - started
+            return stats
+        meta = store.read_meta(build) if not full else {}
         meta.update(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -293,10 +300,9 @@ def build_index(
         )
         if full:
             meta["built_at"] = meta["updated_at"]
-        store.write_meta(target, meta)
-        if build is not None:
-            store.publish(build)
-        stats.build = target.name
+        store.write_meta(build, meta)
+        store.publish(build)
+        stats.build = build.name
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -7,9 +7,10 @@ Layout of an index directory (default ``instance/index``)::
     .lock            held (flock) by the one reindex allowed at a time
     META.json        per-build metadata lives inside each build directory
 
-A full rebuild writes a new build directory and then swaps ``CURRENT``. Readers that
-opened the previous build keep using it until they notice the swap, so the previous
-build is kept until the next swap. A SIGKILL at any moment leaves ``CURRENT`` pointing
+Every reindex that changes something writes a new build directory (a fresh index, or
+a hard-linked copy of the live one to update) and then swaps ``CURRENT``; a published
+build is never modified. Readers that opened an older build keep using it until they
+notice the swap, so superseded builds are kept for ``RETAIN_SECONDS``. A SIGKILL at any moment leaves ``CURRENT`` pointing
 at a complete build; the kernel drops the flock with the process, so no stale lock.
 """
 
@@ -20,6 +21,7 @@ import json
 import multiprocessing.util
 import os
 import shutil
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
@@ -30,6 +32,11 @@ from .errors import IndexLockedError, IndexMissingError, SchemaMismatchError
 from .schema import SCHEMA_VERSION, make_schema
 
 META_FILE = "artsearch.json"
+# Written into a build when another replaces it; its mtime says when.
+SUPERSEDED_FILE = "SUPERSEDED"
+# How long a superseded build is kept for requests that opened it before the swap. Far
+# longer than any request (the search deadline is 2 s by default).
+RETAIN_SECONDS = 15 * 60
 
 
 class IndexStore:
@@ -83,18 +90,41 @@ class IndexStore:
             )
         return whoosh_index.open_dir(str(path))
 
-    def new_build(self) -> Path:
-        """Create an empty build directory with a fresh Whoosh index in it."""
+    def new_build(self, base: Path | None = None) -> Path:
+        """Create a build directory: a fresh Whoosh index, or a copy of ``base`` to update.
+
+        The copy is made of hard links (segment files are never modified after they
+        are written, only deleted), so it costs no disk space and no time to speak of;
+        Whoosh merging or deleting files in the copy leaves ``base`` whole.
+        """
         self.builds_dir.mkdir(parents=True, exist_ok=True)
         # Names sort by creation time (microseconds), which _remove_abandoned_builds relies on.
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         path = self.builds_dir / f"{stamp}-{os.getpid()}"
         path.mkdir()
-        whoosh_index.create_in(str(path), make_schema())
+        if base is None:
+            whoosh_index.create_in(str(path), make_schema())
+            return path
+        for source in base.iterdir():
+            if not source.is_file() or "LOCK" in source.name or source.name == SUPERSEDED_FILE:
+                continue
+            if source.name == META_FILE:
+                shutil.copy2(source, path / source.name)  # rewritten for the new build
+                continue
+            try:
+                os.link(source, path / source.name)
+            except OSError:  # a file system without hard links
+                shutil.copy2(source, path / source.name)
         return path
 
     def publish(self, build: Path) -> None:
-        """Make ``build`` the live index atomically, then drop builds older than the last one."""
+        """Make ``build`` the live index atomically, then drop builds no reader can still use.
+
+        A published build is never written again. The one it replaces is marked with the
+        time it was superseded and kept, with every other build superseded less than
+        ``RETAIN_SECONDS`` ago, so a request that opened it a moment before the swap can
+        still open the files it reads lazily (stored fields, columns).
+        """
         previous = self.current_name()
         tmp = self.root / "CURRENT.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -102,7 +132,20 @@ class IndexStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.root / "CURRENT")
-        keep = {build.name, previous}
+        keep = {build.name}
+        if previous and previous != build.name:
+            keep.add(previous)
+            try:
+                (self.builds_dir / previous / SUPERSEDED_FILE).touch()
+            except FileNotFoundError:
+                pass
+        now = time.time()
+        for path in self.builds_dir.iterdir():
+            try:
+                if now - (path / SUPERSEDED_FILE).stat().st_mtime < RETAIN_SECONDS:
+                    keep.add(path.name)
+            except (FileNotFoundError, NotADirectoryError):
+                pass
         self.remove_builds(keep)
 
     def remove_builds(self, keep: set) -> None:

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 
 from whoosh import index as whoosh_index
 
+from index.store import RETAIN_SECONDS, SUPERSEDED_FILE
 from tests.reindex_helpers import assert_ok, ids, reindex, search, stored
 
 
@@ -58,7 +61,11 @@ def test_edit_add_remove_with_prune(tmp_path):
     assert (report["added"], report["updated"], report["unchanged"], report["deleted"]) == (1, 1, 1, 1)
     assert report["changed"] == 3 and report["total"] == 3
     assert "3 changed" in done.stdout
-    assert (index / "CURRENT").read_text() == build  # updated in place, no new build
+    # A new build (a hard-linked copy of the old one, updated), published atomically; the
+    # old one stays for readers that opened it before the swap.
+    new = (index / "CURRENT").read_text()
+    assert new != build and report["build"] == new.strip()
+    assert sorted([build.strip(), new.strip()]) == build_names(index)
 
     assert ids(search(index, "quinoa")) == {"n1"}
     assert ids(search(index, "spring")) == set()
@@ -96,10 +103,17 @@ def test_full_rebuild_swaps_to_a_new_build_with_only_the_sources(tmp_path):
     new = (index / "CURRENT").read_text().strip()
     assert new != old and report["full"] is True and report["build"] == new
     assert report["total"] == 2 and set(stored(index)) == {"n1", "n2"}
-    # The previous build is kept for readers that still have it open; older ones go.
+    # The previous build is kept for readers that still have it open, and so is any build
+    # superseded less than RETAIN_SECONDS ago; older ones go.
     assert build_names(index) == sorted([old, new])
     assert_ok(reindex(index, source, "--full")[0])
-    assert len(build_names(index)) == 2 and old not in build_names(index)
+    newest = (index / "CURRENT").read_text().strip()
+    assert build_names(index) == sorted([old, new, newest])
+    marker = index / "builds" / old / SUPERSEDED_FILE
+    aged = time.time() - RETAIN_SECONDS - 1
+    os.utime(marker, (aged, aged))
+    assert_ok(reindex(index, source, "--full")[0])
+    assert old not in build_names(index) and len(build_names(index)) == 3
 
 
 def test_duplicates_do_not_count_as_changes_on_rerun(tmp_path):
