@@ -25,6 +25,9 @@ PAGES = [
     "/articles/a1",
     "/articles/a4?q=misinformation",
     "/articles/no-such-article",
+    "/facets/author?q=vaccine",
+    "/facets/outlet?prefix=re",
+    "/?q=vaccine&-outlet=reuters.com",
     "/?from=nonsense",
     "/no-such-page",
 ]
