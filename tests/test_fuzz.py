@@ -276,3 +276,24 @@ def test_any_article_id_is_a_page_or_a_404(target, article_id):
     for prefix in ("/api/articles/", "/articles/"):
         response = target.get(prefix + quote(article_id, safe=""))
         assert response.status_code in {200, 301, 302, 308, 404}, (response.status_code, article_id)
+
+
+@FUZZ
+@given(chosen=params, fmt=st.sampled_from(["jsonl", "csv", "atom"]))
+def test_any_export_is_answered_and_every_row_holds(target, chosen, fmt):
+    import json
+
+    response = target.get(url(f"/search.{fmt}", chosen))
+    if response.status_code != 200:
+        assert response.status_code in {400, 413, 414, 503}, response.status_code
+        return
+    if fmt != "jsonl":
+        return
+    header, *rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines() if line]
+    export = header["export"]
+    filters = Filters(chosen, export["filters"])
+    assert len(rows) == export["total"]
+    for row in rows:
+        assert filters.hold_for(row), (row, chosen)
+    if not export["query"]:
+        assert export["total"] == sum(filters.hold_for(r) for r in target.all), chosen
