@@ -235,6 +235,9 @@ def test_any_facet_listing_is_answered_and_counts_hold(target, chosen, name, pre
 
     chosen = {**chosen, "prefix": prefix, "limit": limit}
     response = target.get(url(f"/api/facets/{quote(name, safe='')}", chosen))
+    if response.status_code in {301, 308}:  # "a//b" once %2F is decoded: merged, on this site
+        assert response.headers["Location"].startswith("/api/facets/")
+        return
     if response.status_code != 200:
         assert response.status_code in {400, 404, 503}, response.status_code
         assert response.get_json()["error"]
