@@ -48,6 +48,7 @@ _ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", 
 _HOST = re.compile(r"^[\w\-]+(?:\.[\w\-]+)+$")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
+_INDENTED = re.compile(r"(?<=\S)\n[ \t]+(?=\S)")
 # Control characters (but not tab/newline), zero-width spaces, bidi marks and BOMs.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff\ufff9-\ufffb]")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z]{2,4})?$")
@@ -82,6 +83,9 @@ def clean_text(text, *, paragraphs: bool = True) -> str:
     if not paragraphs:
         return " ".join(text.split())
     text = _SPACES.sub(" ", text)
+    # An indented line starts a paragraph (newswire, mail): the indent itself is
+    # stripped below, so it is kept as a blank line; other single line breaks stay.
+    text = _INDENTED.sub("\n\n", text)
     text = _BLANKS.sub("\n\n", text)
     return "\n".join(line.strip() for line in text.strip().split("\n"))
 

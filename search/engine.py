@@ -35,7 +35,7 @@ from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, ph
 from .request import SearchRequest
 from .results import FacetList, Hit, SearchResult
 from .suggest import suggest_query
-from .teasers import HighlightSpec, highlight_text, make_teaser
+from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
 
 ANY_WORDS_NOTE = "No article contains all of the words; showing articles with any of them."
@@ -352,32 +352,39 @@ class SearchEngine:
     def _highlight_spec(self, searcher, query, field: str) -> HighlightSpec:
         if query is None:
             return HighlightSpec(frozenset())
+        # Per thread, the specs of the last query (title and body fields, both languages).
         cache = getattr(self._local, "spec_cache", None)
-        key = (repr(query), field, searcher.reader().generation())
-        if cache is None or cache[0] != key:
-            terms = highlight_terms(query, searcher.reader(), field)
-            phrases = tuple(phrase_sequences(query, field))
-            cache = (key, HighlightSpec(terms, phrases))
+        generation = (repr(query), searcher.reader().generation())
+        if cache is None or cache[0] != generation:
+            specs: dict[str, HighlightSpec] = {}
+            cache = (generation, specs)
             self._local.spec_cache = cache
-        return cache[1]
+        spec = cache[1].get(field)
+        if spec is None:
+            terms = highlight_terms(query, searcher.reader(), field)
+            spec = cache[1][field] = HighlightSpec(terms, tuple(phrase_sequences(query, field)))
+        return spec
 
     def _make_hit(self, searcher, docnum: int, query, score: float | None) -> Hit:
         fields = searcher.stored_fields(docnum)
         english = fields.get("language", "") in ("", "en")
-        field = "body" if english else "body_intl"
         analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
-        spec = self._highlight_spec(searcher, query, field)
-        teaser = make_teaser(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
+        spec = self._highlight_spec(searcher, query, "body" if english else "body_intl")
+        teaser = make_teaser_parts(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
+        title = fields.get("title", "")
+        title_spec = self._highlight_spec(searcher, query, "title" if english else "title_intl")
         return Hit(
             id=fields["id"],
             slug=fields.get("slug", ""),
-            title=fields.get("title", ""),
+            title=title,
             authors=tuple(fields.get("authors") or ()),
             outlet=fields.get("outlet", ""),
             published=_aware(fields.get("published")),
             url=fields.get("url", ""),
-            teaser_html=teaser,
+            teaser_html=" ".join(teaser),
             score=score,
+            teaser_parts=teaser,
+            title_html=highlight_text(title, analyzer, title_spec),
         )
 
     # Articles -------------------------------------------------------------------------
@@ -396,15 +403,23 @@ class SearchEngine:
         )
 
     def highlight_article(self, article: Article, q: str) -> str:
-        """Return the article body as sanitised HTML with the query's words marked."""
+        """Return the article body as sanitised HTML paragraphs with the query's words marked."""
+        analyzer, spec = self._article_spec(article, q, "body")
+        return highlight_paragraphs(article.body, analyzer, spec)
+
+    def highlight_title(self, article: Article, q: str) -> str:
+        """Return the article title as sanitised HTML with the query's words marked."""
+        analyzer, spec = self._article_spec(article, q, "title")
+        return highlight_text(article.title, analyzer, spec)
+
+    def _article_spec(self, article: Article, q: str, field: str):
         searcher = self.searcher()
-        q = q[: self.config.max_query_chars]
-        parsed: ParsedQuery = build_query(q, searcher.schema, self.view(searcher).query_fields)
+        parsed: ParsedQuery = build_query(q[: self.config.max_query_chars], searcher.schema,
+                                          self.view(searcher).query_fields)
         english = article.language in ("", "en")
-        field = "body" if english else "body_intl"
         query = parsed.query if parsed.query is not wq.NullQuery else None
-        spec = self._highlight_spec(searcher, query, field)
-        return highlight_text(article.body, TEXT_ANALYZER if english else FOLD_ANALYZER, spec)
+        spec = self._highlight_spec(searcher, query, field if english else field + "_intl")
+        return (TEXT_ANALYZER if english else FOLD_ANALYZER), spec
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

@@ -68,6 +68,8 @@ class Hit:
     url: str
     teaser_html: str
     score: float | None = None
+    teaser_parts: tuple[str, ...] = ()  # the teaser's fragments (HTML), for narrow screens
+    title_html: str = ""  # the title, escaped, with the query's words in <mark>
 
     def to_dict(self) -> dict:
         return {
@@ -79,6 +81,7 @@ class Hit:
             "published": self.published.isoformat() if self.published else None,
             "url": self.url,
             "teaser": self.teaser_html,
+            "title_html": self.title_html,
         }
 
 

@@ -95,6 +95,9 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
                   max_chars: int = 30) -> str | None:
     """Return ``text`` with unknown words respelled, or None when nothing changes.
 
+    A word that nothing in the index resembles is left out of the suggestion (when
+    other words remain), since keeping it would suggest a search that finds nothing.
+
     Only bare words outside phrases are respelled; operators, fields and wildcards are
     left as typed. At most ``max_words`` unknown words of at most ``max_chars`` letters
     are tried: the one-typo variants of a word grow with the square of its length.
@@ -116,12 +119,18 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
         if term is None and deadline is not None:
             deadline.check("looking for \"Did you mean\" words")
         term = term or correct_term(reader, TEXT_ANALYZER.term(word))
-        if term is None:
-            return word
         changed = True
+        if term is None:
+            return ""  # a word nothing resembles ("zzqxw") is left out, not suggested again
         return surface_form(searcher, term, folded)
 
     parts = text.split('"')
     parts[::2] = [_WORD.sub(fix, part) for part in parts[::2]]
-    suggestion = '"'.join(parts)
-    return suggestion if changed and suggestion != text else None
+    suggestion = _DANGLING.sub("", " ".join('"'.join(parts).split()))
+    if not changed or suggestion == text or not re.search(r"\w", suggestion):
+        return None
+    return suggestion
+
+
+# An operator left at either end once a word is dropped ("zzqxw OR flu" -> "flu").
+_DANGLING = re.compile(r"^(?:(?:AND|OR|NOT)\s+)+|(?:\s+(?:AND|OR|NOT))+$")

@@ -2,8 +2,9 @@
 
 Matched words are wrapped in ``<mark>``; the words of a phrase query are marked only
 where the whole phrase occurs, and as one span. All other text is escaped, and the
-result goes through ``sanitise_teaser`` (bleach: only ``<mark>`` survives), so hostile
-article text stays inert whatever the formatter does.
+result goes through ``sanitise_teaser`` (bleach: only ``<mark>`` survives; article
+bodies also keep their ``<p>``), so hostile article text stays inert whatever the
+formatter does.
 """
 
 from __future__ import annotations
@@ -178,6 +179,14 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 
 def make_teaser(text: str, analyzer, spec: HighlightSpec, maxchars: int = 240, top: int = 2) -> str:
     """Return sanitised HTML: the best fragment(s) around matches, else the body's start."""
+    return " ".join(make_teaser_parts(text, analyzer, spec, maxchars, top))
+
+
+def make_teaser_parts(text: str, analyzer, spec: HighlightSpec, maxchars: int = 240,
+                      top: int = 2) -> tuple[str, ...]:
+    """The teaser as its fragments, each sanitised HTML; joined with spaces they read as
+    one teaser ("… a … b …": a fragment after the first has no leading "…"), and a phone
+    can show the first alone without two ellipses meeting."""
     text = text or ""
     scan = text[:FIRST_SCAN_CHARS]
     spans = _matched_spans(scan, analyzer, spec) if spec else []
@@ -185,15 +194,15 @@ def make_teaser(text: str, analyzer, spec: HighlightSpec, maxchars: int = 240, t
         scan = text[:MAX_SCAN_CHARS]
         spans = _matched_spans(scan, analyzer, spec)
     if spans:
-        parts = []
+        parts: list[str] = []
         for start, end in _best_windows(spans, len(scan), maxchars, top):
             start, end = _word_bounds(scan, start, end)
-            prefix = "… " if start > 0 else ""
+            prefix = "… " if start > 0 and not parts else ""
             suffix = " …" if end < len(text) else ""
-            parts.append(prefix + _render(scan, spans, start, end).strip() + suffix)
-        return sanitise_teaser(" ".join(parts).replace("… …", "…"))
+            parts.append(sanitise_teaser(prefix + _render(scan, spans, start, end).strip() + suffix))
+        return tuple(parts)
     start, end = _word_bounds(text, 0, min(len(text), maxchars))
-    return sanitise_teaser(html.escape(text[:end]) + (" …" if end < len(text) else ""))
+    return (sanitise_teaser(html.escape(text[:end]) + (" …" if end < len(text) else "")),)
 
 
 def _best_windows(spans, length: int, maxchars: int, top: int) -> list[tuple[int, int]]:
@@ -219,6 +228,50 @@ def highlight_text(text: str, analyzer, spec: HighlightSpec) -> str:
     """Return the whole text as sanitised HTML with every match marked."""
     spans = _matched_spans(text, analyzer, spec) if spec else []
     return sanitise_teaser(_render(text, spans, 0, len(text)))
+
+
+def highlight_paragraphs(text: str, analyzer, spec: HighlightSpec) -> str:
+    """Return the text as sanitised ``<p>`` paragraphs with every match marked.
+
+    Hard-wrapped text (newswire, mail) is reflowed: a blank line or an indented line
+    starts a paragraph, and a line break inside one is a space. Matches are found in the
+    whole text first, so a phrase broken across two lines is still marked.
+    """
+    spans = _matched_spans(text, analyzer, spec) if spec else []
+    paragraphs = ("<p>" + " ".join(_render(text, spans, start, end).split()) + "</p>"
+                  for start, end in paragraph_bounds(text))
+    return sanitise_body("".join(paragraphs))
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: runs of non-blank lines, split before indented ones."""
+    bounds: list[tuple[int, int]] = []
+    start = end = -1
+    pos = 0
+    for line in text.split("\n"):
+        line_start, line_end, pos = pos, pos + len(line), pos + len(line) + 1
+        if not line.strip() or (start >= 0 and line[:1].isspace()):
+            if start >= 0:
+                bounds.append((start, end))
+                start = -1
+            if not line.strip():
+                continue
+        if start < 0:
+            start = line_start
+        end = line_end
+    if start >= 0:
+        bounds.append((start, end))
+    return bounds
+
+
+_ALREADY_CLEAN_BODY = re.compile(r"(?:[^<>&]|&(?:amp|lt|gt|quot|#x27);|</?mark>|</?p>)*")
+
+
+def sanitise_body(fragment: str) -> str:
+    """Remove every tag except ``<p>`` and ``<mark>`` (with no attributes)."""
+    if _ALREADY_CLEAN_BODY.fullmatch(fragment):
+        return fragment
+    return bleach.clean(fragment, tags={"mark", "p"}, attributes={}, strip=True)
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -18,7 +18,8 @@ def test_search_page_and_json_twin_agree(client):
     text = page.get_data(as_text=True)
     assert f'data-total="{data["total"]}"' in text
     for result in data["results"]:
-        assert html.escape(result["title"]) in text
+        assert result["title_html"] in text  # the title, with the query's words marked
+        assert html.escape(result["title"]) in result["title_html"].replace("<mark>", "").replace("</mark>", "")
     assert 'rel="alternate" type="application/json"' in text
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from index.errors import InvalidFilterError
 from search.deadline import Deadline
@@ -43,6 +45,16 @@ def facet_url(name: str, args, **extra) -> str:
     """The "show all" page of facet ``name`` under the search ``args`` (page left out)."""
     pairs = [(k, v) for k, v in args if k != "page"] + [(k, str(v)) for k, v in extra.items() if v]
     return url_for("artsearch.facet", name=name, fmt="html") + ("?" + urlencode(pairs) if pairs else "")
+
+
+_BREAK_AFTER = re.compile(r"(?<=[./@_-])(?=[^\s./@_-])")
+
+
+@bp.app_template_filter("breakable")
+def breakable(value: str) -> Markup:
+    """Escape ``value`` and let long host names and handles wrap after their dots,
+    slashes, @, _ and -, instead of at whatever letter reaches the edge."""
+    return Markup("<wbr>").join(escape(part) for part in _BREAK_AFTER.split(str(value)))
 
 
 @bp.app_context_processor
@@ -96,12 +108,19 @@ def article(article_id: str, slug: str | None):
         return redirect(url_for("artsearch.article", **values), 301)
     q = request.args.get("q", "")
     body_html = engine().highlight_article(found, q)
-    return render_template("article.html", article=found, body_html=body_html, q=q)
+    title_html = engine().highlight_title(found, q)
+    return render_template("article.html", article=found, body_html=body_html, title_html=title_html, q=q)
 
 
 @bp.route("/api/articles/<article_id:article_id>")
 def article_json(article_id: str):
     return jsonify(engine().get_article(article_id).to_dict())
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: answer with the SVG icon."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/api/status")
