@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .aliases import AliasError, AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
 from .config import DEFAULT_CORPUS, Config
 from .corpus import check_source, source_size
@@ -19,7 +20,8 @@ from .errors import ArtsearchError
 from .indexer import IndexStats, NothingToIndexError, build_index
 from .normalise import FIELD_ALIASES, NormaliseOptions
 
-CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language"}
+CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language",
+               "aliases", "aliases_file", "default_aliases"}
 
 
 def timeout_option(fn):
@@ -110,6 +112,16 @@ def read_stoplist_file(path: Path) -> tuple[frozenset, frozenset]:
         raise click.ClickException(f"Cannot read author stoplist {path}: {e.strerror}") from None
 
 
+def load_aliases(settings: dict, aliases_file: Path | None, no_defaults: bool) -> AliasTable:
+    """The alias table: built-in outlets, then the config's file and table, then --aliases."""
+    sources = [s for s in (settings.get("aliases_file"), settings.get("aliases"), aliases_file) if s is not None]
+    defaults = not no_defaults and settings.get("default_aliases", True) is not False
+    try:
+        return make_aliases(sources, defaults=defaults)
+    except AliasError as e:
+        raise click.ClickException(e.get_message()) from None
+
+
 def _one_line(error) -> str:
     return " ".join(str(error).split())
 
@@ -140,13 +152,17 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @click.option("--timezone", "tz_name", default=None, help="Zone for dates without one [default: UTC].")
 @click.option("--author-stoplist", type=click.Path(path_type=Path),
               help="File of extra non-author names (one per line; ~word drops names containing it).")
+@click.option("--aliases", "aliases_file", type=click.Path(path_type=Path),
+              help="TOML file of name variants to merge: [outlet] and [author] tables (docs/reindexing.md).")
+@click.option("--no-default-aliases", is_flag=True,
+              help="Do not apply the built-in outlet table (Reuters, REUTERS, uk.reuters.com -> reuters.com).")
 @click.option("--no-detect-language", is_flag=True,
               help="Do not guess the language of records without a language field.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of the run (counts and every problem) here.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record lines.")
 def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_name, author_stoplist,
-            no_detect_language, report_path, quiet):
+            aliases_file, no_default_aliases, no_detect_language, report_path, quiet):
     """Index SOURCES (default: the bundled corpus/) into the search index.
 
     SOURCES are JSON Lines, CSV or TSV files (optionally .gz), directories of .txt, .md
@@ -190,6 +206,7 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
         field_map=field_map, default_tz=tz, author_stoplist=frozenset(stop_names),
         author_stopwords=frozenset(stop_words),
         detect_language=not no_detect_language and settings.get("detect_language", True) is not False,
+        aliases=load_aliases(settings, aliases_file, no_default_aliases),
     )
     sources = list(sources) or [str(DEFAULT_CORPUS)]
     if sources.count("-") > 1:
@@ -235,5 +252,12 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
          f"deleted {stats.deleted}; {stats.changed} changed.")
     kinds = ", ".join(f"{stats.count(k)} {k}" for k in ("skipped", "repaired", "warning", "duplicate"))
     echo(f"Problems: {kinds}.")
+    merged = [(f, stats.aliases[f]) for f in ("outlet", "author") if stats.aliases.get(f, {}).get("values_merged")]
+    if merged:
+        echo("Aliases: " + "; ".join(
+            f"{plural(r['values_merged'], f'{f} value')} merged into {plural(r['into'], 'name')} "
+            f"({plural(r['articles'], 'article')})" for f, r in merged) + ".")
+    else:
+        echo("Aliases: no values merged.")
     echo(f"Took {stats.seconds:.2f} s: {stats.articles_per_second:,.0f} articles/s, "
          f"{stats.mb_per_second:.2f} MB/s of text.")

@@ -71,6 +71,7 @@ class IndexStats:
     build: str = ""
     index_dir: str = ""
     problems: list[Problem] = dataclasses.field(default_factory=list)
+    aliases: dict = dataclasses.field(default_factory=dict)  # what the alias table merged
 
     @property
     def indexed(self) -> int:
@@ -303,6 +304,7 @@ def build_index(
         store.write_meta(build, meta)
         store.publish(build)
         stats.build = build.name
+    stats.aliases = options.aliases.report()
     stats.seconds = time.perf_counter() - started
     return stats
 

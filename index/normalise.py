@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
+from .aliases import AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, normalise_authors
 from .dates import DateError, parse_date
 from .language import detect_language
@@ -65,6 +66,8 @@ class NormaliseOptions:
     author_stoplist: frozenset = DEFAULT_STOPLIST
     author_stopwords: frozenset = NON_NAME_WORDS
     detect_language: bool = True
+    # Name variants merged into one facet value (index/aliases.py); counts what it merged.
+    aliases: AliasTable = dataclasses.field(default_factory=make_aliases)
 
 
 DEFAULT_OPTIONS = NormaliseOptions()
@@ -223,7 +226,8 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
              f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
         published = None
     byline = pick(data, "authors", options)
-    authors = normalise_authors(byline, options.author_stoplist, options.author_stopwords)
+    authors = options.aliases.apply_all(
+        "author", normalise_authors(byline, options.author_stoplist, options.author_stopwords))
     if not authors and clean_text(str(byline) if isinstance(byline, dict) else byline, paragraphs=False):
         warn(f"no author: no person's name in byline {_shorten(byline)!r}")
     language = normalise_language(pick(data, "language", options))
@@ -235,7 +239,7 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         body=body,
         slug=make_slug(title, article_id),
         authors=authors,
-        outlet=normalise_outlet(pick(data, "outlet", options), url),
+        outlet=options.aliases.apply("outlet", normalise_outlet(pick(data, "outlet", options), url)),
         published=published,
         url=url,
         language=language,
