@@ -156,6 +156,8 @@ def test_keyboard_only_search_facet_article_and_back(page):
     tab_to(page, lambda e: "back" in (e["cls"] + e["href"]) or e["href"].startswith("/?"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # Back on the very results page left: words, facet and all.
     assert urlsplit(page.url).path == "/"
-    assert args(page)["q"] == ["vaccine"]
+    assert args(page)["q"] == ["vaccine"] and args(page)["outlet"] == ["reuters.com"]
     assert page.locator("#q").input_value() == "vaccine"
+    assert page.is_checked(".facet[data-facet=outlet] input[value='reuters.com']")

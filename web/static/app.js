@@ -21,3 +21,16 @@ document.documentElement.classList.add("js");
     form.querySelectorAll("input, select").forEach(function (el) { el.disabled = false; });
   });
 })();
+
+// "Back to search" returns to the results page the reader came from (filters, sort, page),
+// not just to the words; without JavaScript, or from elsewhere, it keeps the words only.
+(function () {
+  var back = document.querySelector(".back a");
+  if (!back || !document.referrer) return;
+  var from, target;
+  try { from = new URL(document.referrer); target = new URL(back.href); } catch (e) { return; }
+  if (from.origin === location.origin && from.pathname === target.pathname &&
+      from.searchParams.get("q") === target.searchParams.get("q")) {
+    back.href = from.pathname + from.search;
+  }
+})();
