@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -98,3 +99,18 @@ def test_real_server_redirects_stay_on_site(index_dir, path):
     assert response.status < 500
     assert "evil.com" not in urlsplit(location).netloc and not location.startswith("//"), location
     assert response.getheader("Content-Security-Policy")
+
+
+def test_no_template_holds_inline_script_style_or_handlers():
+    """The CSP allows no inline code: every template keeps its script and style in /static."""
+    import re
+
+    templates = Path(__file__).resolve().parent.parent / "web" / "templates"
+    offenders = []
+    for template in sorted(templates.glob("*")):
+        text = template.read_text(encoding="utf-8")
+        if re.search(r"<style\b|\sstyle\s*=|\son[a-z]+\s*=|javascript:", text, re.I):
+            offenders.append(template.name)
+        offenders += [f"{template.name}: inline <script>" for tag in re.findall(r"<script\b[^>]*>", text, re.I)
+                      if "src=" not in tag]
+    assert offenders == []
