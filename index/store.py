@@ -20,6 +20,7 @@ import fcntl
 import json
 import multiprocessing.util
 import os
+import shlex
 import shutil
 import time
 from datetime import datetime, timezone
@@ -28,8 +29,9 @@ from typing import TextIO
 
 from whoosh import index as whoosh_index
 
-from .errors import IndexLockedError, IndexMissingError, SchemaMismatchError
+from .errors import IndexDamagedError, IndexLockedError, IndexMissingError, SchemaMismatchError
 from .schema import SCHEMA_VERSION, make_schema
+from .verify import MANIFEST_KEY, check_build, file_manifest
 
 META_FILE = "artsearch.json"
 # Written into a build when another replaces it; its mtime says when.
@@ -70,6 +72,8 @@ class IndexStore:
             return {}
 
     def write_meta(self, build: Path, meta: dict) -> None:
+        """Write the build's metadata, with a fresh manifest of its files (index/verify.py)."""
+        meta = {**meta, MANIFEST_KEY: file_manifest(build, meta.get(MANIFEST_KEY))}
         tmp = build / (META_FILE + ".tmp")
         tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
         os.replace(tmp, build / META_FILE)
@@ -77,7 +81,7 @@ class IndexStore:
     def open_current(self):
         """Open the live build, checking that this version of artsearch can read it."""
         path = self.current_path()
-        if path is None or not whoosh_index.exists_in(str(path)):
+        if path is None or not _has_toc(path):
             raise IndexMissingError(
                 f"No index at {self.root}. Build one with: artsearch reindex [SOURCE ...] --index {self.root}"
             )
@@ -88,7 +92,30 @@ class IndexStore:
                 f"(schema {meta.get('schema_version')}, need {SCHEMA_VERSION}). "
                 "Rebuild it with: artsearch reindex --full"
             )
+        problems = check_build(path, meta.get(MANIFEST_KEY))
+        if problems:
+            raise self.damaged(problems, meta)
         return whoosh_index.open_dir(str(path))
+
+    def check(self, *, thorough: bool = False) -> list[str]:
+        """Problems with the live build's files (empty when sound); ``IndexMissingError``
+        when there is no build at all."""
+        path = self.current_path()
+        if path is None or not _has_toc(path):
+            raise IndexMissingError(f"No index at {self.root}.")
+        return check_build(path, self.read_meta(path).get(MANIFEST_KEY), thorough=thorough)
+
+    def damaged(self, problems: list[str], meta: dict | None = None) -> IndexDamagedError:
+        """The error for a damaged live build, naming the problems and the remedy."""
+        if meta is None:
+            path = self.current_path()
+            meta = self.read_meta(path) if path else {}
+        sources = " ".join(_quote(s) for s in meta.get("sources", ())) or "SOURCE ..."
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        return IndexDamagedError(
+            f"The index at {self.root} is damaged: {shown}. "
+            f"Rebuild it with: artsearch reindex --full {sources} --index {self.root}"
+        )
 
     def new_build(self, base: Path | None = None) -> Path:
         """Create a build directory: a fresh Whoosh index, or a copy of ``base`` to update.
@@ -206,3 +233,13 @@ class WriterLock:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
             self._fh = None
+
+
+def _has_toc(build: Path) -> bool:
+    # Not whoosh's exists_in(): it opens the index, and a damaged table of contents
+    # would raise from there instead of being reported as damage.
+    return any(build.glob("_MAIN_*.toc"))
+
+
+def _quote(text: str) -> str:
+    return shlex.quote(str(text))

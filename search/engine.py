@@ -10,6 +10,7 @@ sort orders, filter sets) is computed once per reader generation and shared.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -23,9 +24,10 @@ from whoosh.collectors import FilterCollector, TopCollector
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 from index.config import Config
-from index.errors import NotFoundError, SearchTimeoutError
+from index.errors import ArtsearchError, NotFoundError, SearchTimeoutError
 from index.models import Article
 from index.store import IndexStore
+from index.verify import MANIFEST_KEY
 
 from .cache import ByteBudgetCache
 from .deadline import Deadline, DeadlineCollector, docs_for_query
@@ -96,6 +98,26 @@ class Matches:
     notes: tuple[str, ...]
 
 
+def _damage_checked(method):
+    """Turn an unexpected error from reading the index into ``IndexDamagedError`` when a
+    check of the live build finds damaged files (a 503 naming the remedy)."""
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ArtsearchError:
+            raise
+        except Exception as e:
+            try:
+                problems = self.store.check()
+            except ArtsearchError:
+                raise e from None
+            if problems:
+                raise self.store.damaged(problems) from e
+            raise
+    return checked
+
+
 class SearchEngine:
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
@@ -118,6 +140,7 @@ class SearchEngine:
                     self._build = build
         return self._index, self._build
 
+    @_damage_checked
     def searcher(self):
         """Return this thread's searcher on the live index, opened or refreshed as needed."""
         ix, build = self._current_index()
@@ -140,18 +163,29 @@ class SearchEngine:
             with self._lock:
                 view = self._views.get(key)
                 if view is None:
+                    # A new generation: check its files first (cheap: sizes, last values).
+                    problems = self.store.check()
+                    if problems:
+                        raise self.store.damaged(problems)
                     view = IndexView(build, searcher, self.config.cache_bytes)
                     self._views = {key: view}  # drop views of older generations
         return view
 
+    @_damage_checked
     def info(self) -> dict:
+        """The live build's metadata; ``IndexDamagedError`` if a check finds damaged files."""
         searcher = self.searcher()
+        problems = self.store.check()
+        if problems:
+            raise self.store.damaged(problems)
         current = self.store.current_path()
         meta = self.store.read_meta(current) if current is not None else {}
+        meta.pop(MANIFEST_KEY, None)
         return {"build": self._local.build, "documents": searcher.doc_count(), **meta}
 
     # Search ---------------------------------------------------------------------------
 
+    @_damage_checked
     def search(self, request: SearchRequest, deadline: Deadline | None = None) -> SearchResult:
         """Run ``request`` within ``deadline`` (default: ``Config.timeout`` from now).
 
@@ -389,6 +423,7 @@ class SearchEngine:
 
     # Articles -------------------------------------------------------------------------
 
+    @_damage_checked
     def get_article(self, article_id: str) -> Article:
         """Return the stored article with this id; raise ``NotFoundError`` otherwise."""
         searcher = self.searcher()
@@ -402,6 +437,7 @@ class SearchEngine:
             url=fields.get("url", ""), language=fields.get("language", ""),
         )
 
+    @_damage_checked
     def highlight_article(self, article: Article, q: str) -> str:
         """Return the article body as sanitised HTML paragraphs with the query's words marked."""
         analyzer, spec = self._article_spec(article, q, "body")

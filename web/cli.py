@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from index.check import check
 from index.cli import reindex
 from search.cli import search_command
 
@@ -21,6 +22,7 @@ def cli():
 cli.add_command(reindex)
 cli.add_command(search_command)
 cli.add_command(serve)
+cli.add_command(check)
 
 
 def main():
