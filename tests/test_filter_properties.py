@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.aliases import make_aliases
 from index.analysis import TEXT_ANALYZER
 from index.config import Config
 from tests.test_integration_fakehealth import utc
@@ -29,7 +30,12 @@ class Source:
     """The source rows and what each says about itself, read without the index."""
 
     def __init__(self, rows: list[dict]):
-        self.rows = rows
+        # The documented built-in alias table (huffingtonpost.com is huffpost.com) is
+        # configuration, applied here as the indexer applies it.
+        aliases = make_aliases()
+        self.rows = [{**r, "outlet": aliases.apply("outlet", r.get("outlet") or ""),
+                      "authors": list(aliases.apply_all("author", r.get("authors") or []))} for r in rows]
+        rows = self.rows
         self.stems = [set(TEXT_ANALYZER.terms(f"{r.get('title') or ''} {r.get('body') or ''}")) for r in rows]
         self.when = [utc({"url": "", **r}) for r in rows]
         self.outlets = sorted({r["outlet"] for r in rows if r.get("outlet")})
