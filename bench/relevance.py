@@ -21,6 +21,7 @@ runs a small subset into ``bench/out/relevance-smoke`` and writes no docs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -39,7 +40,7 @@ import click
 from . import ir_metrics as m
 from .builders import build_sqlite, build_whoosh_baseline
 from .corpus import read_records, write_subset
-from .knownitem import SETS, Collection, generate
+from .knownitem import SETS, Collection, Item, generate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ARTSEARCH_SHARED", PROJECT_ROOT.parent / "shared"))
@@ -76,6 +77,11 @@ class Searcher:
     """One engine over one built collection: ``search(q, k)`` -> the first k ids."""
 
     name = ""
+    code: tuple[str, ...] = ()  # the packages/files that decide how the index is built
+
+    @staticmethod
+    def build(source: Path, target: Path) -> None:
+        raise NotImplementedError
 
     def search(self, q: str, k: int) -> list[str]:
         raise NotImplementedError
@@ -86,17 +92,21 @@ class Searcher:
 
 class Artsearch(Searcher):
     name = "artsearch"
+    code = ("index",)
 
-    def __init__(self, source: Path, work: Path):
+    @staticmethod
+    def build(source, target):
         from index.cli import reindex
-        from index.config import Config
-        from search.engine import SearchEngine
 
-        target = work / "artsearch"
         shutil.rmtree(target, ignore_errors=True)
         # The reindex command itself, in process: the same options and defaults as the CLI.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             reindex.main([str(source), "--index", str(target), "--full", "--quiet"], standalone_mode=False)
+
+    def __init__(self, target: Path):
+        from index.config import Config
+        from search.engine import SearchEngine
+
         self.engine = SearchEngine(Config(index_dir=target))
         self.documents = self.engine.info()["documents"]
 
@@ -117,11 +127,16 @@ def peer_words(q: str) -> list[str]:
 
 class Fts5(Searcher):
     name = "fts5"
+    code = ("bench/builders.py", "bench/corpus.py")
 
-    def __init__(self, source: Path, work: Path):
-        path = work / "fts5.db"
-        self.documents = build_sqlite(source, path)["rows"]
-        self.db = sqlite3.connect(path)
+    @staticmethod
+    def build(source, target):
+        target.mkdir(parents=True, exist_ok=True)
+        build_sqlite(source, target / "fts5.db")
+
+    def __init__(self, target: Path):
+        self.db = sqlite3.connect(target / "fts5.db")
+        self.documents = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def search(self, q, k):
         terms = peer_words(q)
@@ -139,15 +154,19 @@ class Fts5(Searcher):
 
 class WhooshBaseline(Searcher):
     name = "whoosh"
+    code = ("bench/builders.py", "bench/corpus.py")
 
-    def __init__(self, source: Path, work: Path):
+    @staticmethod
+    def build(source, target):
+        build_whoosh_baseline(source, target)
+
+    def __init__(self, target: Path):
         from whoosh import index
         from whoosh.qparser import MultifieldParser, OrGroup
 
-        path = work / "whoosh"
-        self.documents = build_whoosh_baseline(source, path)["rows"]
-        self.ix = index.open_dir(str(path))
+        self.ix = index.open_dir(str(target))
         self.searcher = self.ix.searcher()
+        self.documents = self.searcher.doc_count()
         self.parser = MultifieldParser(["title", "body"], self.ix.schema, group=OrGroup)
 
     def search(self, q, k):
@@ -162,17 +181,52 @@ class WhooshBaseline(Searcher):
         self.searcher.close()
 
 
-MAKERS: dict[str, Callable[[Path, Path], Searcher]] = {
-    "artsearch": Artsearch, "fts5": Fts5, "whoosh": WhooshBaseline}
+ENGINE_CLASSES: dict[str, type[Searcher]] = {"artsearch": Artsearch, "fts5": Fts5, "whoosh": WhooshBaseline}
 
 
-def build_all(engines, source: Path, work: Path, log) -> dict[str, Searcher]:
+def _items_key(corpora: list[Path], per_source: int | None, count: int, seed: int) -> str:
+    digest = hashlib.sha256(f"{per_source}|{count}|{seed}".encode())
+    for path in corpora:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update((PROJECT_ROOT / "bench" / "knownitem.py").read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(cls: type[Searcher], inputs: list[Path]) -> str:
+    """What an index depends on: the source files (path, size, mtime) and the bytes of
+    the code that builds it. An index built from the same is reused by ``--reuse``."""
+    digest = hashlib.sha256(cls.name.encode())
+    for path in inputs:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for code in cls.code:
+        root = PROJECT_ROOT / code
+        for file in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(file.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def build_all(engines, source: Callable[[], Path], work: Path, log, *, inputs: list[Path],
+              reuse: bool) -> dict[str, Searcher]:
+    """Build (or, with ``reuse``, reopen when nothing it depends on changed) each engine's index."""
     work.mkdir(parents=True, exist_ok=True)
     built = {}
     for name in engines:
+        cls = ENGINE_CLASSES[name]
+        target, stamp = work / name, work / f"{name}.fingerprint"
+        key = fingerprint(cls, inputs)
         started = time.perf_counter()
-        built[name] = MAKERS[name](source, work)
-        log(f"  built {name}: {built[name].documents} documents in {time.perf_counter() - started:.1f} s")
+        if reuse and stamp.exists() and stamp.read_text() == key and target.exists():
+            how = "reused"
+        else:
+            stamp.unlink(missing_ok=True)
+            cls.build(source(), target)
+            stamp.write_text(key)
+            how = "built"
+        built[name] = cls(target)  # type: ignore[call-arg]
+        log(f"  {how} {name}: {built[name].documents} documents in {time.perf_counter() - started:.1f} s")
     return built
 
 
@@ -207,12 +261,13 @@ def load_cranfield(root: Path) -> tuple[list[dict], dict[str, dict[str, float]]]
     return queries, judged
 
 
-def run_cranfield(root: Path, engines, work: Path, *, limit: int | None, log) -> dict:
+def run_cranfield(root: Path, engines, work: Path, *, limit: int | None, reuse: bool, log) -> dict:
     queries, judged = load_cranfield(root)
     if limit:
         queries = queries[:limit]
     log(f"Cranfield: {sum(1 for _ in read_records(root / 'docs.jsonl'))} records, {len(queries)} queries")
-    built = build_all(engines, root / "docs.jsonl", work / "cranfield", log)
+    built = build_all(engines, lambda: root / "docs.jsonl", work / "cranfield", log, inputs=[root / "docs.jsonl"],
+                      reuse=reuse)
     out: dict = {"records": sum(1 for _ in read_records(root / "docs.jsonl")), "queries": len(queries),
                  "judgements": sum(len(judged.get(q["id"], {})) for q in queries), "engines": {},
                  "per_query": {q["id"]: {} for q in queries}}
@@ -236,27 +291,52 @@ def run_cranfield(root: Path, engines, work: Path, *, limit: int | None, log) ->
 
 
 def run_known_items(corpora: list[Path], engines, work: Path, *, per_source: int | None, count: int,
-                    seed: int, log) -> tuple[dict, dict]:
+                    seed: int, reuse: bool, log) -> tuple[dict, dict]:
     """Generate the sets from ``corpora`` (the first ``per_source`` records of each when
     given), index the same records in every engine, and score every set."""
-    work.mkdir(parents=True, exist_ok=True)
-    combined = work / "known-items.jsonl"
-    records = []
-    with open(combined, "w", encoding="utf-8", newline="\n") as out:
-        for path in corpora:
-            if per_source:
-                path = write_subset(path, work / f"subset-{path.name}", per_source)
-            for record in read_records(path):
-                records.append((path.name.removeprefix("subset-"), record))
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    scratch = work / (f"known-first-{per_source}" if per_source else "known")
+    scratch.mkdir(parents=True, exist_ok=True)
+    combined = scratch / "articles.jsonl"
+
+    def write_combined() -> list[tuple[str, dict]]:
+        """The collection every engine indexes: the corpora (or their first records), as one file."""
+        records = []
+        with open(combined, "w", encoding="utf-8", newline="\n") as out:
+            for path in corpora:
+                if per_source:
+                    path = write_subset(path, scratch / f"subset-{path.name}", per_source)
+                for record in read_records(path):
+                    records.append((path.name.removeprefix("subset-"), record))
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return records
+
     started = time.perf_counter()
-    collection = Collection(records)
-    del records
-    items = generate(collection, count, seed, sources=[p.name for p in corpora])
-    log(f"Known items: {len(collection)} articles from {', '.join(p.name for p in corpora)}; "
-        f"{len(items['sentence'])} items per set (seed {seed}) in {time.perf_counter() - started:.1f} s")
-    built = build_all(engines, combined, work / "known", log)
-    out: dict = {"articles": len(collection), "corpora": [p.name for p in corpora], "seed": seed, "sets": {}}
+    cache = scratch / "items.json"
+    key = _items_key(corpora, per_source, count, seed)
+    cached = json.loads(cache.read_text(encoding="utf-8")) if reuse and cache.exists() else {}
+    if cached.get("key") == key:
+        articles = cached["articles"]
+        items = {name: [Item(**d) for d in listed] for name, listed in cached["items"].items()}
+        how = "reused"
+    else:
+        collection = Collection(write_combined())
+        articles = len(collection)
+        items = generate(collection, count, seed, sources=[p.name for p in corpora])
+        del collection
+        cache.write_text(json.dumps({"key": key, "articles": articles, "items": {
+            name: [i.to_dict() for i in listed] for name, listed in items.items()}}, ensure_ascii=False),
+            encoding="utf-8")
+        how = "made"
+    log(f"Known items: {articles} articles from {', '.join(p.name for p in corpora)}; "
+        f"{len(items['sentence'])} items per set (seed {seed}) {how} in {time.perf_counter() - started:.1f} s")
+
+    def source() -> Path:
+        if not combined.exists():
+            write_combined()
+        return combined
+
+    built = build_all(engines, source, scratch, log, inputs=corpora, reuse=reuse)
+    out: dict = {"articles": articles, "corpora": [p.name for p in corpora], "seed": seed, "sets": {}}
     ranks: dict = {name: {} for name in SETS}
     for set_name in SETS:
         k = SET_K[set_name]
@@ -443,8 +523,12 @@ def print_failures(results: dict, log) -> None:
 @click.option("--docs/--no-docs", "write_docs", default=None,
               help="Write docs/relevance.md and docs/relevance-results.json [default: on for a full run].")
 @click.option("--keep-work", is_flag=True, help="Keep the scratch indexes under OUT/work.")
+@click.option("--reuse", is_flag=True,
+              help="Keep OUT/work and reuse an index (and the known-item sets) when its sources and the "
+                   "code that builds it (index/ for artsearch) are unchanged: fast re-runs while tuning "
+                   "the read path.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every artsearch miss and the worst Cranfield queries.")
-def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs, keep_work, verbose):
+def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs, keep_work, reuse, verbose):
     """Score artsearch's ranking on Cranfield and on known-item sets, beside SQLite FTS5
     and plain Whoosh BM25F, and write docs/relevance.md.
 
@@ -453,6 +537,7 @@ def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs
         python -m bench.relevance                 # full run, writes docs/relevance.md
         python -m bench.relevance --smoke         # about 20 s
         python -m bench.relevance --only cranfield --engine artsearch -v
+        python -m bench.relevance --reuse -v      # rebuilds only what changed
     """
     def log(message: str) -> None:
         click.echo(message, err=True)
@@ -478,13 +563,13 @@ def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs
     try:
         if only in (None, "cranfield"):
             results["cranfield"] = run_cranfield(cranfield, engines, work, limit=SMOKE_QUERIES if smoke else None,
-                                                 log=log)
+                                                 reuse=reuse, log=log)
         if only in (None, "known"):
             results["known_items"], detail = run_known_items(
                 corpora, engines, work, per_source=SMOKE_ARTICLES if smoke else None,
-                count=items or (SMOKE_ITEMS if smoke else FULL_ITEMS), seed=seed, log=log)
+                count=items or (SMOKE_ITEMS if smoke else FULL_ITEMS), seed=seed, reuse=reuse, log=log)
     finally:
-        if not keep_work:
+        if not (keep_work or reuse):
             shutil.rmtree(work, ignore_errors=True)
     results["targets"] = evaluate(results)
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)

@@ -128,3 +128,15 @@ def test_smoke_run_scores_three_engines(tmp_path):
     assert {t["key"] for t in results["targets"]} == {"cranfield_ndcg", "cranfield_empty", "sentence", "quote",
                                                       "question"}
     assert "| nDCG@10 |" in (tmp_path / "relevance.md").read_text(encoding="utf-8")
+
+
+def test_reuse_fingerprint_follows_the_sources(tmp_path):
+    from bench.relevance import Artsearch, Fts5, fingerprint
+
+    source = tmp_path / "a.jsonl"
+    source.write_text('{"id": "1", "body": "x"}\n', encoding="utf-8")
+    first = fingerprint(Fts5, [source])
+    assert fingerprint(Fts5, [source]) == first
+    assert fingerprint(Artsearch, [source]) != first  # another engine, other code
+    source.write_text('{"id": "1", "body": "xy"}\n', encoding="utf-8")
+    assert fingerprint(Fts5, [source]) != first
