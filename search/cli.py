@@ -24,6 +24,9 @@ from .request import SearchRequest
 @click.option("--author", multiple=True, help="Only this author (repeatable: any of them).")
 @click.option("--outlet", multiple=True, help="Only this outlet (repeatable: any of them).")
 @click.option("--year", multiple=True, help="Only this year (repeatable).")
+@click.option("--not-author", multiple=True, help="Leave out this author (repeatable).")
+@click.option("--not-outlet", multiple=True, help="Leave out this outlet, e.g. a wire service (repeatable).")
+@click.option("--not-year", multiple=True, help="Leave out this year (repeatable).")
 @click.option("--from", "date_from", type=DAY, help="Published on or after this day (UTC).")
 @click.option("--to", "date_to", type=DAY, help="Published on or before this day (UTC).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Result order.")
@@ -35,8 +38,8 @@ from .request import SearchRequest
 @click.option("--all", "every", is_flag=True,
               help="With --format csv or jsonl: every match, not one page (streamed).")
 @timeout_option
-def search_command(query, index_dir: Path | None, author, outlet, year, date_from, date_to, sort, page,
-                   per_page, as_json, fmt, every, timeout):
+def search_command(query, index_dir: Path | None, author, outlet, year, not_author, not_outlet, not_year,
+                   date_from, date_to, sort, page, per_page, as_json, fmt, every, timeout):
     """Search the index from the command line.
 
     \b
@@ -54,6 +57,9 @@ def search_command(query, index_dir: Path | None, author, outlet, year, date_fro
     args.setlist("author", author)
     args.setlist("outlet", outlet)
     args.setlist("year", year)
+    args.setlist("-author", not_author)
+    args.setlist("-outlet", not_outlet)
+    args.setlist("-year", not_year)
     for key, value in (("from", date_from), ("to", date_to), ("sort", sort), ("page", page),
                        ("per_page", per_page)):
         if value:

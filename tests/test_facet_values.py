@@ -111,3 +111,23 @@ def test_excluding_a_selected_value_unselects_it(fclient):
 
 def test_year_exclusions_are_validated(fclient):
     assert fclient.get("/api/search?-year=20x6").status_code == 400
+
+
+def test_cli_leaves_values_out_like_the_api(filters_index, filters_records):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "search", "--not-outlet", "reuters.com", "--not-author", "Serdar Argic",
+         "--per-page", "100", "--index", str(filters_index), "--json"],
+        capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    kept = [r for r in filters_records
+            if r.get("outlet") != "reuters.com" and "Serdar Argic" not in (r.get("authors") or [])]
+    assert data["total"] == len(kept) == len(data["results"])
+    assert {r["id"] for r in data["results"]} == {r["id"] for r in kept}
+    assert data["request"]["exclude"] == {"author": ["Serdar Argic"], "outlet": ["reuters.com"], "year": []}
