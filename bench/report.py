@@ -9,6 +9,8 @@ import math
 from html import escape
 from pathlib import Path
 
+from .features import render_timeline
+
 ENGINE_LABELS = {"artsearch": "artsearch", "datasette": "Datasette"}
 COLOURS = {"artsearch": "#2b6cb0", "datasette": "#dd6b20", "met": "#2f855a", "missed": "#c53030",
            "na": "#718096"}
@@ -201,6 +203,8 @@ def render_markdown(results: dict, *, note: str = "", chart: str | None = "bench
     ]
     if chart:
         lines += [f"![Sequential p50 per query class, and the targets]({chart})", ""]
+    if results.get("timeline"):
+        lines += render_timeline(results["timeline"])
     lines += [
         "## Queries and hit counts",
         "",

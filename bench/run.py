@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import corpus as corpus_mod
 from .builders import dir_size
+from .features import measure_timeline
 from .load import Client, Sample, run_concurrent, summarise
 from .queries import Query, class_names, load_queries
 from .report import evaluate
@@ -241,6 +242,8 @@ def run_benchmark(opts: Options) -> dict:
     load_before = os.getloadavg()
 
     builds = build_all(opts, source, work, corpus_info["text_bytes"])
+    log("timeline cost (in-process, per query of the mix)")
+    timeline = measure_timeline(work / "artsearch-index", queries, rounds=2 if opts.smoke else 5)
 
     ports = {"artsearch": free_port(), "datasette": free_port()}
     artsearch = Server("artsearch", [tool("artsearch"), "serve", "--index", str(work / "artsearch-index"),
@@ -290,6 +293,7 @@ def run_benchmark(opts: Options) -> dict:
         "build": builds,
         "servers": servers,
         "queries": checks,
+        "timeline": timeline,
         "sequential": {e: by_class(seq[e], classes) for e in ENGINES},
         "concurrent": {},
     }

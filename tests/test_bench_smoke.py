@@ -34,6 +34,8 @@ def test_smoke_run_reports_both_engines(tmp_path, monkeypatch):
         assert results["build"][engine]["rows"] > 0
     assert {t["key"] for t in results["targets"]} == {"seq_p50", "seq_p95", "conc_throughput", "conc_p95_250", "indexing"}
     assert results["meta"]["smoke"] is True
+    timeline = results["timeline"]  # the timeline's share of a page, per query of the mix
+    assert timeline["queries"] and timeline["page_p50_ms"] > 0 and isinstance(timeline["met"], bool)
     assert not (tmp_path / "work").exists()  # scratch indexes are cleaned up
 
     monkeypatch.syspath_prepend(str(ROOT))  # bench/ is a top-level package, not installed
