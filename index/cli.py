@@ -19,6 +19,7 @@ from .dates import DateError, get_timezone
 from .errors import ArtsearchError
 from .indexer import IndexStats, NothingToIndexError, build_index
 from .normalise import FIELD_ALIASES, NormaliseOptions
+from .progress import ReindexProgress
 
 CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language",
                "aliases", "aliases_file", "default_aliases"}
@@ -160,7 +161,7 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
               help="Do not guess the language of records without a language field.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of the run (counts and every problem) here.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record lines.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines and no per-record lines.")
 def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_name, author_stoplist,
             aliases_file, no_default_aliases, no_detect_language, report_path, quiet):
     """Index SOURCES (default: the bundled corpus/) into the search index.
@@ -217,15 +218,16 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
         except ArtsearchError as e:
             raise click.ClickException(e.get_message()) from None
 
-    show_bar = not quiet and sys.stderr.isatty()
     total = sum(source_size(s) for s in sources)
-    bar = click.progressbar(length=total or 1, label="Indexing", file=sys.stderr) if show_bar else None
-    progress = (lambda record: bar.update(record.size)) if bar else None
+    # Progress on stderr whether or not it is a terminal (a log gets a line every few
+    # seconds), through the reading and the commit.
+    progress = None if quiet else ReindexProgress(total, sys.stderr, tty=sys.stderr.isatty())
     try:
-        if bar:
-            bar.__enter__()
+        if progress:
+            progress.__enter__()
         stats = build_index(sources, config.index_dir, full=full, prune=prune, workers=workers,
-                            options=options, progress=progress)
+                            options=options, progress=progress.record if progress else None,
+                            on_commit=progress.committing if progress else None)
     except NothingToIndexError as e:
         write_report(report_path, e.stats, e.get_message())
         raise click.ClickException(_one_line(e.get_message())) from None
@@ -235,8 +237,8 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
         reason = e.strerror or str(e)
         raise click.ClickException(f"Cannot write the index at {config.index_dir}: {reason}") from None
     finally:
-        if bar:
-            bar.__exit__(None, None, None)
+        if progress:
+            progress.__exit__(None, None, None)
 
     write_report(report_path, stats)
     echo = click.echo

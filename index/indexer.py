@@ -200,6 +200,7 @@ def build_index(
     options: NormaliseOptions = DEFAULT_OPTIONS,
     progress: Callable[[SourceRecord], None] | None = None,
     limitmb: int = 256,
+    on_commit: Callable[[int], None] | None = None,
 ) -> IndexStats:
     """(Re)index ``sources`` into the index at ``index_dir`` and return what happened.
 
@@ -277,6 +278,8 @@ def build_index(
                 )
             changed = full or stats.added or stats.updated or stats.deleted
             if changed:
+                if on_commit is not None:
+                    on_commit(stats.changed)
                 writer.commit()
             else:
                 writer.cancel()
