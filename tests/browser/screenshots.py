@@ -1,9 +1,9 @@
 """Screenshot pages of a running server at desktop and phone sizes, to look at the UI.
 
-Example (docs/screenshot.png is desktop-0.png of the FakeHealth corpus):
-    artsearch reindex ../shared/corpus/fakehealth-news.jsonl --index /tmp/fh
-    artsearch serve --index /tmp/fh --port 8080 &
-    python tests/browser/screenshots.py http://127.0.0.1:8080 /tmp/shots "/?q=vaccine" "/articles/<id>?q=vaccine"
+Example (docs/screenshot.png is desktop-0.png of the bundled corpus, as `make serve` shows it):
+    artsearch reindex corpus --index /tmp/bundled
+    artsearch serve --index /tmp/bundled --port 8080 &
+    PYTHONPATH=.:tests/browser python tests/browser/screenshots.py http://127.0.0.1:8080 /tmp/shots "/?q=syria"
 """
 
 from __future__ import annotations
