@@ -234,3 +234,19 @@ def test_export_leaves_out_excluded_values_and_says_so(client, fixture_records):
     assert meta["filters"]["exclude"] == {"author": [], "outlet": ["reuters.com"], "year": ["2017"]}
     rows = read_csv(client.get("/search.csv?-outlet=reuters.com&year=2016").get_data(as_text=True))
     assert rows and {r["export_filters"] for r in rows} == {"year=2016&-outlet=reuters.com"}
+
+
+def test_waitress_streams_exports_in_chunks(index_dir, client):
+    """Through the real server: no Content-Length, chunked transfer, the same rows."""
+    import urllib.request
+
+    from tests.servers import running_server
+
+    with running_server(index_dir) as base_url:
+        for fmt in ("csv", "jsonl"):
+            with urllib.request.urlopen(f"{base_url}/search.{fmt}?q=vaccine", timeout=30) as response:
+                assert response.headers.get("Transfer-Encoding") == "chunked"
+                assert response.headers.get("Content-Length") is None
+                body = response.read().decode("utf-8")
+            direct = client.get(f"/search.{fmt}?q=vaccine").get_data(as_text=True)
+            assert len(body.splitlines()) == len(direct.splitlines()) > 2
