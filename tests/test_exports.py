@@ -104,6 +104,8 @@ def test_bad_parameters_are_a_400_not_a_broken_download(client):
     response = client.get("/search.csv?from=2016-02-30")
     assert response.status_code == 400
     assert "from" in response.get_data(as_text=True)
+    response = client.get("/search.jsonl?page=0&to=x")
+    assert response.status_code == 400 and "'to'" in response.get_json()["error"]
 
 
 def test_exports_are_streamed(client, engine):

@@ -9,7 +9,8 @@ from index.errors import ArtsearchError
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json")
+    # A JSON Lines export that cannot start answers in JSON too: its reader is a script.
+    return request.path.startswith("/api/") or request.path.endswith((".json", ".jsonl"))
 
 
 def error_response(status: int, title: str, message: str, kind: str):
