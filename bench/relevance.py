@@ -456,7 +456,7 @@ def render_markdown(results: dict) -> str:
             engines = [x for x in ENGINES if x in entry["engines"]]
             e = entry["engines"]
             rows = [(f"success@{entry['k']}", [e[n]["success"] for n in engines])]
-            for src in known["corpora"]:
+            for src in known["corpora"] if len(known["corpora"]) > 1 else ():
                 rows.append((f"  from `{src}`", [e[n]["by_source"].get(src) for n in engines]))
             rows += [("MRR@10", [e[n]["mrr@10"] for n in engines]),
                      ("queries with no results", [e[n]["zero_results"] for n in engines]),
@@ -505,6 +505,18 @@ def print_failures(results: dict, log) -> None:
         log(f"{set_name}: {len(misses)} artsearch misses")
         for miss in misses:
             log(f"  {miss['doc']} rank {miss['rank']}: {miss['query']!r}")
+
+
+def write_docs_files(results: dict) -> None:
+    """docs/relevance.md and the JSON beside it (misses cut to the first 25 per set; the
+    full list stays in OUT/results.json)."""
+    (DOCS / "relevance.md").write_text(render_markdown(results), encoding="utf-8")
+    kept = json.loads(json.dumps(results))
+    for entry in kept.get("known_items", {}).get("sets", {}).values():
+        entry["artsearch_misses"] = len(entry["artsearch_failures"])
+        entry["artsearch_failures"] = entry["artsearch_failures"][:25]
+    (DOCS / "relevance-results.json").write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -585,9 +597,7 @@ def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs
     for t in results["targets"]:
         log(f"{'MET ' if t['met'] else 'MISS'} {t['label']}: {_fmt(t['value'])} (target {t['target']})")
     if write_docs:
-        (DOCS / "relevance.md").write_text(render_markdown(results), encoding="utf-8")
-        (DOCS / "relevance-results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
-                                                     encoding="utf-8")
+        write_docs_files(results)
         log(f"Wrote {DOCS / 'relevance.md'} and relevance-results.json")
     log(f"Results in {out} ({results['meta']['seconds']} s)")
 
