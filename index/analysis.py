@@ -64,7 +64,7 @@ def _typography_pattern() -> re.Pattern:
     # ideographs, which no Latin-script corpus contains.
     codes = [c for c in (*range(0x80, 0x10000), *range(0x1D400, 0x1D800), *range(0x1F100, 0x1F200))
              if (chr(c).isalnum() or chr(c) == "_") and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
-    ranges = []
+    ranges: list[list[int]] = []
     for c in codes:
         if ranges and ranges[-1][1] == c - 1:
             ranges[-1][1] = c

@@ -43,7 +43,6 @@ from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_t
 from .timeline import DayColumn, build_timeline
 
 
-
 class IndexView:
     """Everything derived from one reader generation, shared by all threads."""
 

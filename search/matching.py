@@ -40,14 +40,13 @@ class Match:
     """The result set: ``docs`` match ``query``; ``units`` are the words to rank by.
 
     When relaxed, ``query`` matches every article with the explicit clauses and any of
-    the words; ``best`` are the articles with the ``kept`` words, ranked first.
+    the content words.
     """
 
     query: wq.Query | None
     docs: frozenset[int]
     units: tuple[Unit, ...] = ()
     relaxation: Relaxation | None = None
-    best: frozenset[int] = frozenset()
 
 
 def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[int]],
@@ -81,9 +80,11 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     if not kept:
         return Match(query, docs, required)
     # Every article with the explicit clauses and any word, the best ones first: a long
-    # question's relevant articles rarely have every one of its rarest words.
-    anyword = frozenset().union(*unit_docs.values()) & base
-    present = [u.query for u in order]
+    # question's relevant articles rarely have every one of its rarest words. Function
+    # words ("the", "of") alone do not make an article a match.
+    content = [u for u in order if not u.function_word] or order
+    anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
+    present = [u.query for u in content]
     relaxed_query = _or_all(present) if not fixed else wq.And([u.query for u in fixed] + [_or_all(present)])
     if parsed.excluded is not None:
         relaxed_query = wq.AndNot(relaxed_query, parsed.excluded)
@@ -91,7 +92,7 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     dropped.sort(key=lambda u: -freq[u])
     relaxation = Relaxation(kept=len(required) - len(dropped), total=len(required),
                             dropped=tuple(u.label for u in dropped))
-    return Match(relaxed_query.normalize(), anyword, required, relaxation, best)
+    return Match(relaxed_query.normalize(), anyword, required, relaxation)
 
 
 def _or_all(queries: list[wq.Query]) -> wq.Query:

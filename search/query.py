@@ -26,8 +26,10 @@ import unicodedata
 from itertools import islice
 
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 
 from index.analysis import INVISIBLE
+from index.language import STOPWORDS
 
 # User-facing field names and the index fields each one searches.
 QUERY_FIELDS = {
@@ -74,6 +76,11 @@ _LEADING_SCAFFOLDS = tuple(tuple(s.split()) for s in sorted((
 ), key=lambda s: -len(s.split())))
 _TRAILING_SCAFFOLDS = tuple(tuple(s.split()) for s in (
     "is this true", "is that true", "is it true", "true or false", "really", "fact check"))
+# English function words: relaxed first, and never what makes one result better than another.
+FUNCTION_WORDS = STOPWORDS["en"] | WHOOSH_STOP_WORDS | frozenset(
+    "a an at can could do does did had how i if into its may might must no our shall should so "
+    "some such than then these those under upon us we what when where whether which while "
+    "who whom why you your".split())
 _SAY_WORDS = frozenset({"say", "said", "says", "claim", "claimed", "claims", "state", "stated", "tweet", "tweeted"})
 
 
@@ -92,6 +99,10 @@ class Unit:
     relaxable: bool = False
     scaffolding: bool = False
     terms: tuple[str, ...] = ()
+
+    @property
+    def function_word(self) -> bool:
+        return self.relaxable and self.label.lower() in FUNCTION_WORDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -402,7 +413,7 @@ class _Parser:
             self.pos += 1
             inner_units: list[Unit] = []
             inner_excluded: list[wq.Query] = []
-            while self.peek() is not None and self.peek().kind != ")":
+            while (inner := self.peek()) is not None and inner.kind != ")":
                 before = self.pos
                 self._conjunct(inner_units, inner_excluded, top=False)
                 if self.pos == before:
@@ -490,6 +501,7 @@ class _Parser:
 
     def _range(self, text: str) -> list[Unit] | None:
         match = _RANGE.fullmatch(text)
+        assert match is not None  # the tokeniser made this token from a _RANGE match
         start, end = (match.group(2).strip() or None), (match.group(3).strip() or None)
         try:
             query = self.schema["published"].parse_range("published", start, end, True, True)

@@ -23,24 +23,17 @@ from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
-from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from index.analysis import TEXT_ANALYZER
 
-from index.language import STOPWORDS
+from .query import FUNCTION_WORDS, Unit
 
-from .query import Unit
-
-import os
-PROXIMITY = float(os.environ.get("Q_PROX", 0.6))
-COVERAGE_STEP = float(os.environ.get("Q_COV", 0.25))
-BEST_FIRST = os.environ.get("Q_BEST", "0") == "1"
+PROXIMITY = 0.6
+# 1.0: of a relaxed query's matches, those with every content word come first.
+COVERAGE_STEP = 1.0
 RERANK_WINDOW = 100
-# Function words never make coverage differ (they are also kept out of pair bonuses
-# unless next to a content word).
-FUNCTION_WORDS = STOPWORDS["en"] | WHOOSH_STOP_WORDS | frozenset(
-    "a an at can could do does did had how i if into its may might must no our shall should so "
-    "some such than then these those under upon us we what when where whether which while "
-    "who whom why you your".split())
 PROXIMITY_FIELDS = ("title", "body")
+# The same words as indexed terms (stemmed), for pairs of query terms.
+FUNCTION_TERMS = frozenset(TEXT_ANALYZER.term(w) for w in FUNCTION_WORDS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,27 +43,24 @@ class Ranked:
 
 
 def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allow: set[int] | None,
-         units: tuple[Unit, ...], wanted: int, *, best: frozenset[int] | None = None,
+         units: tuple[Unit, ...], wanted: int, *,
          coverage_of: Callable[[Unit], frozenset[int]] | None = None) -> list[Ranked]:
     """Return the first ``wanted`` of ``docs``, the non-empty result set of ``query``.
 
     ``search(query, allow, limit)`` is Whoosh's top-``limit`` scoring (the engine's, with
     its deadline); ``allow`` confines it to ``docs`` (None: the query's own matches).
-    ``units`` are the query's words for proximity and coverage. For a relaxed query,
-    ``best`` are the documents with every word kept (ranked first) and ``coverage_of``
-    returns the documents containing one unit.
+    ``units`` are the query's words for proximity and coverage; ``coverage_of`` (given
+    for a relaxed query only) returns the documents containing one unit.
     """
     limit = max(wanted, RERANK_WINDOW)
     tiers: dict[int, float] = {}
-    if coverage_of is not None and os.environ.get("Q_STOP", "1") == "1":
-        content = [u.query for u in units if not _is_function_unit(u)]
+    if coverage_of is not None:
+        # Function words add noise to a long question's scores; a relaxed query's
+        # matches all have a content word (see matching.py), so they can be left out.
+        content = [u.query for u in units if not u.function_word]
         if content and len(content) < len(units):
             query = (content[0] if len(content) == 1 else wq.Or(content)).normalize()
-    if coverage_of is not None:
         tiers = _coverage_tiers(searcher, units, docs, coverage_of)
-        if best and tiers and BEST_FIRST:
-            top = max(tiers.values()) + 1
-            tiers.update(dict.fromkeys(best, top))
         pool = _top_tiers(tiers, limit)
         results = search(query, pool, len(pool))
     else:
@@ -87,15 +77,11 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
     return ranked[:wanted]
 
 
-def _is_function_unit(unit: Unit) -> bool:
-    return unit.relaxable and unit.label.lower() in FUNCTION_WORDS
-
-
 def _coverage_tiers(searcher, units, docs, coverage_of) -> dict[int, float]:
     """The coverage step of every document in ``docs`` (higher is better)."""
     weights = {}
     for unit in units:
-        if _is_function_unit(unit):
+        if unit.function_word:
             continue
         weights[unit] = _idf(searcher, unit)
     total = sum(weights.values()) or 1.0
@@ -128,35 +114,30 @@ def _idf(searcher, unit: Unit) -> float:
 
 
 def proximity_bonus(searcher, units: Iterable[Unit], docnums: list[int]) -> dict[int, float]:
-    """``PROXIMITY`` × IDF of every neighbouring query-word pair found side by side."""
+    """``PROXIMITY`` × mean IDF of every neighbouring query-word pair found side by side
+    (in title or body; each pair counts once per document)."""
     sequence = [t for u in units for t in u.terms]
-    pairs = {}
-    for a, b in zip(sequence, sequence[1:]):
-        if a in FUNCTION_WORDS and b in FUNCTION_WORDS:
-            continue
-        pairs[(a, b)] = None
+    pairs = {(a, b) for a, b in zip(sequence, sequence[1:], strict=False)
+             if not (a in FUNCTION_TERMS and b in FUNCTION_TERMS)}
     if not pairs or not docnums:
         return {}
     reader = searcher.reader()
     wanted = sorted(set(docnums))
     words = {w for pair in pairs for w in pair}
-    bonus: dict[int, float] = {}
     idf = {w: searcher.idf("body", w) if ("body", w) in reader else 0.0 for w in words}
+    found: set[tuple[int, str, str]] = set()
     for field in PROXIMITY_FIELDS:
         positions = {w: _positions(reader, field, w, wanted) for w in words}
-        for (a, b) in pairs:
-            pa, pb = positions[a], positions[b]
-            weight = PROXIMITY * (idf[a] + idf[b]) / 2
-            for doc, first in pa.items():
-                second = pb.get(doc)
+        for a, b in pairs:
+            second_by_doc = positions[b]
+            for doc, first in positions[a].items():
+                second = second_by_doc.get(doc)
                 if second and not first.isdisjoint(p - 1 for p in second):
-                    key = (doc, a, b)
-                    if key not in bonus:
-                        bonus[key] = weight
-    out: dict[int, float] = {}
-    for (doc, _, _), value in bonus.items():
-        out[doc] = out.get(doc, 0.0) + value
-    return out
+                    found.add((doc, a, b))
+    bonus: dict[int, float] = {}
+    for doc, a, b in found:
+        bonus[doc] = bonus.get(doc, 0.0) + PROXIMITY * (idf[a] + idf[b]) / 2
+    return bonus
 
 
 def _positions(reader, field: str, word: str, docnums: list[int]) -> dict[int, set[int]]:
