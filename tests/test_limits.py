@@ -157,7 +157,8 @@ def test_work_stops_when_the_client_hangs_up(fakehealth_index):
     env = {"ARTSEARCH_MAX_EXPANSIONS": "1000000000", "ARTSEARCH_MAX_QUERY_EXPANSIONS": "1000000000"}
     with server_process(fakehealth_index, args=("--timeout", "60"), env=env) as (base, process):
         port = int(base.rsplit(":", 1)[1])
-        path = "/api/search?" + urlencode({"q": " ".join(f"[{a} TO {b}]" for a, b in ("az", "by", "cx"))})
+        # (Ranges over text are no longer reachable; twelve wildcards are the costliest query.)
+        path = "/api/search?" + urlencode({"q": HUGE_WILDCARDS + " res* sta* tra* rep* man* inc*"})
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
             time.sleep(1.0)
@@ -168,7 +169,8 @@ def test_work_stops_when_the_client_hangs_up(fakehealth_index):
         assert busy < 0.5, f"server still used {busy:.2f} s of CPU in 2 s after the client left"
 
 
-@pytest.mark.parametrize("q", ["vacc*", "pre* NOT vaccine", "title:canc*", "[ab TO ad]", "heal* OR tru*"])
+@pytest.mark.parametrize("q", ["vacc*", "pre* NOT vaccine", "title:canc*", "con* -vaccine",
+                               "heal* OR tru*"])
 def test_wildcards_match_as_one_list_exactly_what_whoosh_matches(fakehealth_engine, q):
     from search.deadline import Deadline, docs_for_query
     from search.limits import UnionOfTerms, for_matching
