@@ -9,6 +9,14 @@ teaser highlighter must see every word. Words are runs of ``\\w``; apostrophes a
 punctuation separate words in both documents and queries, so a quote pasted with curly
 apostrophes (don’t) matches one typed with straight ones (don't).
 
+Typography is folded the same way on both sides (see ``WORD`` and ``fold``): a soft
+hyphen, zero-width space/joiner/non-joiner, word joiner or BOM inside a word is dropped
+("infor\u00admation" is one word), as is a hyphen at a line break between letters
+("infor-\nmation"); each word is NFKC-normalised (ligatures, full-width forms), then
+lowercased and accent-folded. Dashes, ellipses, non-breaking spaces and hyphens are not
+word characters, so they separate words like their ASCII forms. Token offsets always
+point into the original text, so highlighting marks what the article says.
+
 The chain is fused into one tokenizer with a memo of word -> term. Whoosh's generic
 ``RegexTokenizer | LowercaseFilter | CharsetFilter | StemFilter`` runs four generator
 stages per token; the memo makes the common case one dict lookup. It still behaves as a
@@ -18,7 +26,9 @@ Whoosh analyzer: it honours ``positions``, ``chars``, ``tokenize=False`` and
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from array import array
 from collections import defaultdict
 
@@ -28,7 +38,40 @@ from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 
-WORD = re.compile(r"\w+", re.UNICODE)
+# Characters that are invisible inside a word: soft hyphen, zero-width space, non-joiner
+# and joiner, word joiner, BOM (zero-width no-break space).
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# A word: runs of \w joined by invisible characters, or by a hyphen at a line break
+# between two letters (a word hyphenated by typesetting, "infor-\nmation").
+WORD = re.compile(
+    rf"\w+(?:(?:[{INVISIBLE}]+|(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_]))\w+)*", re.UNICODE)
+_JOINERS = re.compile(rf"[{INVISIBLE}]|-[ \t]*\r?\n[ \t]*")
+
+
+def has_typography(text: str) -> bool:
+    """True when a word of ``text`` is folded by more than lowercasing and accents.
+
+    Code that maps folded text back to the original character by character (the
+    teaser fast path) must not be used on such text.
+    """
+    return _typography_pattern().search(text) is not None
+
+
+@functools.cache
+def _typography_pattern() -> re.Pattern:
+    # Word characters NFKC changes (ligatures, full-width and other compatibility forms).
+    # The planes scanned cover every such letter or digit but the rare CJK compatibility
+    # ideographs, which no Latin-script corpus contains.
+    codes = [c for c in (*range(0x80, 0x10000), *range(0x1D400, 0x1D800), *range(0x1F100, 0x1F200))
+             if (chr(c).isalnum() or chr(c) == "_") and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    compat = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(rf"[{INVISIBLE}{compat}]|[^\W\d_]-[ \t]*\r?\n")
 _MEMO_LIMIT = 500_000
 
 
@@ -53,7 +96,7 @@ class FoldingTokenizer(Tokenizer):
     def fold(self, word: str) -> str:
         folded = self._fold_memo.get(word)
         if folded is None:
-            folded = word.lower().translate(accent_map)
+            folded = unicodedata.normalize("NFKC", _JOINERS.sub("", word)).lower().translate(accent_map)
             if len(self._fold_memo) > _MEMO_LIMIT:
                 self._fold_memo.clear()
             self._fold_memo[word] = folded

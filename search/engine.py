@@ -33,14 +33,14 @@ from .cache import ByteBudgetCache
 from .deadline import Deadline, DeadlineCollector, docs_for_query
 from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
 from .limits import check_expansions, for_matching
+from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
+from .ranking import rank
 from .request import SearchRequest
 from .results import FacetList, Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
-
-ANY_WORDS_NOTE = "No article contains all of the words; showing articles with any of them."
 
 
 class IndexView:
@@ -202,9 +202,10 @@ class SearchEngine:
         if request.q_cut:
             notes.append(f"The query was cut to its first {self.config.max_query_chars:,} characters (the limit).")
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        query, matched, matched_any = self._match(searcher, view, parsed, deadline)
-        if matched_any:
-            notes.append(ANY_WORDS_NOTE)
+        found = self._match(searcher, view, parsed, deadline)
+        query, matched = found.query, found.docs
+        if found.relaxation is not None:
+            notes.append(found.relaxation.note())
 
         scope = self._scope(view, request, query, matched)
         filter_keys = scope.filter_keys
@@ -224,13 +225,16 @@ class SearchEngine:
         if not final:
             # Never hand Whoosh an empty allow-set: it reads filter=set() as "no filter".
             page_docs: list[int] = []
-        elif request.sort == "relevance" and query is not None:
+        elif request.sort == "relevance" and found.units:
             # The ranked listing is confined to ``final`` whenever it may differ from
             # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
             allow = None if final is matched and not _has_negation(query) else set(final)
-            results = self._ranked(searcher, query, allow, wanted, deadline)
+            ranked = rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
+                          searcher, query, final, allow, found.units, wanted,
+                          coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
+                          if found.relaxation else None)
             page_docs = []
-            for hit in islice(results, offset, wanted):
+            for hit in ranked[offset:wanted]:
                 page_docs.append(hit.docnum)
                 scores[hit.docnum] = hit.score
         else:
@@ -244,7 +248,7 @@ class SearchEngine:
             deadline.check("writing teasers")
             hits.append(self._make_hit(searcher, doc, query, scores.get(doc)))
         suggestion = None
-        if parsed.text and (len(final) < 5 or matched_any):
+        if parsed.text and (len(final) < 5 or found.relaxation is not None):
             suggestion = self._suggestion(searcher, view, parsed.text, deadline, notes)
         return SearchResult(
             request=request,
@@ -254,7 +258,7 @@ class SearchEngine:
             timeline=timeline,
             suggestion=suggestion,
             notes=tuple(notes),
-            matched_any=matched_any,
+            relaxation=found.relaxation,
             took_ms=(time.perf_counter() - started) * 1000,
             index_build=view.build,
         )
@@ -271,8 +275,8 @@ class SearchEngine:
         view = self.view(searcher)
         parsed = build_query(request.q, searcher.schema, view.query_fields)
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        query, matched, _ = self._match(searcher, view, parsed, deadline)
-        scope = self._scope(view, request, query, matched)
+        found = self._match(searcher, view, parsed, deadline)
+        scope = self._scope(view, request, found.query, found.docs)
         deadline.check("counting facets")
         return list_facet_values(view.columns, scope.count(key), request, key, prefix, limit)
 
@@ -283,10 +287,10 @@ class SearchEngine:
         view = self.view(searcher)
         parsed = build_query(request.q, searcher.schema, view.query_fields)
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        query, matched, matched_any = self._match(searcher, view, parsed, deadline)
-        scope = self._scope(view, request, query, matched)
-        notes = tuple(parsed.notes) + ((ANY_WORDS_NOTE,) if matched_any else ())
-        return Matches(searcher, view, query, _intersect(scope.docs, scope.filter_sets.values()), notes)
+        found = self._match(searcher, view, parsed, deadline)
+        scope = self._scope(view, request, found.query, found.docs)
+        notes = tuple(parsed.notes) + ((found.relaxation.note(),) if found.relaxation else ())
+        return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes)
 
     def iter_docs(self, matches: Matches, sort: str) -> Iterator[int]:
         """Every matching document number in ``sort`` order, produced lazily.
@@ -306,15 +310,13 @@ class SearchEngine:
         order = matches.view.oldest if sort == "oldest" else matches.view.newest
         return filter(docs.__contains__, order)
 
-    def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline):
-        """The query and its documents; when no article has every word, the any-word
-        query and its documents (the third value says so)."""
-        matched = self._query_docs(searcher, view, parsed.query, deadline)
-        if not matched and parsed.any_query is not None:
-            any_docs = self._query_docs(searcher, view, parsed.any_query, deadline)
-            if any_docs:
-                return parsed.any_query, any_docs, True
-        return parsed.query, matched, False
+    def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline) -> Match:
+        """The query and its documents: every word required if some article has them
+        all, else relaxed (see ``matching.py``)."""
+        def docs_of(query):
+            return self._query_docs(searcher, view, query, deadline)
+
+        return match(parsed, docs_of, lambda unit: unit_frequency(searcher.reader(), unit, docs_of))
 
     def _scope(self, view: IndexView, request: SearchRequest, query, matched: frozenset[int]) -> _Scope:
         """The query's documents less the excluded facet values, and the filter sets."""

@@ -1,10 +1,21 @@
 """Parse the query language into Whoosh queries.
 
-Supported: words (all must match), "exact phrases", OR, AND, NOT, -word, +word,
-field:value for title:, body:, author:, outlet:, wildcards (vacc*), and date ranges
-published:[2016-01-01 TO 2016-12-31]. Typographic quotes are straightened first, so a
-quote pasted from a web page works. Anything the parser cannot make sense of is read
-literally, as plain words, with a note saying so; parsing never fails.
+People paste sentences, questions and quotes, so no punctuation is syntax by accident.
+Operators count only in their unmistakable forms:
+
+- balanced double quotes make a phrase (curly quotes are straightened first); an
+  ellipsis inside a quote marks left-out text and splits the phrase there;
+- ``AND``/``OR``/``NOT`` in capitals between words (not in a query typed all in capitals);
+- ``-word``, ``-"phrase"``, ``-(group)`` at the start of a word exclude;
+- ``field:`` with a known field name (title, body, author, outlet, published), and
+  ``published:[2016-01-01 TO 2016-12-31]`` for dates;
+- ``*`` after at least three letters (``vacc*``);
+- parentheses group only around operators or after ``-``, ``NOT`` or ``field:``.
+
+Everything else (``. , ; : ! ? ( ) [ ] / …``, dashes, line breaks) is text and separates
+words. Words joined by a hyphen, apostrophe or dot (covid-19, don't, reuters.com) match
+as a phrase. Question scaffolding ("is it true that", "what is", "did … say") is kept for
+ranking but never required. Parsing never fails; what was ignored is said in a note.
 """
 
 from __future__ import annotations
@@ -15,19 +26,10 @@ import unicodedata
 from itertools import islice
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    AndGroup,
-    FieldsPlugin,
-    GroupPlugin,
-    MultifieldParser,
-    OperatorsPlugin,
-    OrGroup,
-    PhrasePlugin,
-    PlusMinusPlugin,
-    RangePlugin,
-    WhitespacePlugin,
-    WildcardPlugin,
-)
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+
+from index.analysis import INVISIBLE
+from index.language import STOPWORDS
 
 # User-facing field names and the index fields each one searches.
 QUERY_FIELDS = {
@@ -44,42 +46,96 @@ _QUOTES = str.maketrans({
     "\u2033": '"', "\uff02": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
     "\u2032": "'", "\u2039": "'", "\u203a": "'",
 })
-_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
-_DUAL_FIELD = re.compile(r'(?<![\w"])(title|body):("[^"]*"|[^\s()"]+)')
-# A wildcard with fewer than two letters before it would expand to most of the
-# vocabulary (slow, and useless as a search); its wildcard characters are dropped.
-_WILDCARD = re.compile(r'(?<![\w*?])(\w?)([*?][\w*?]*)')
-MIN_WILDCARD_PREFIX = 2
-_HYPHENATED = re.compile(r"(?<![\w\-])([^\W\d]\w*(?:-\w+)+)")
-_OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+MIN_WILDCARD_PREFIX = 3
+OPERATORS = ("AND", "OR", "NOT")
+# Folded the same way as by the analyzer, before the query is split into tokens.
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+# Words joined by these (with no space) are one compound, matched as a phrase.
+_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011'.&@:]\w+)*")
+_ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
+_RANGE = re.compile(r"(?<![^\s(])(published):\[([^\[\]]*?)\s+TO\s+([^\[\]]*?)\]", re.IGNORECASE)
+_WILDCARD = re.compile(r"(\w+)\*(\w*)")
+_CAPS_TEXT = re.compile(r"[^\W\d_]")
+
+# Question scaffolding: word sequences at the start (or end) of a query that ask rather
+# than say what is sought. Longest first.
+_LEADING_SCAFFOLDS = tuple(tuple(s.split()) for s in sorted((
+    "is it true that", "is it true", "it is true that", "is this true", "is it a fact that",
+    "is it correct that", "is it right that", "is it possible to", "is it possible that",
+    "is there", "are there", "is there any", "are there any", "can we", "can one", "true or false", "fact check", "did you know that",
+    "did you know", "i heard that", "i read that", "someone said that", "they say that",
+    "what is the", "what is a", "what is", "what are the", "what are", "what was", "what were",
+    "what s", "what does", "what do", "what did",
+    "who is", "who was", "who are", "who were", "where is", "where are", "when is", "when was",
+    "when did", "which is", "which are",
+    "how does", "how do", "how did", "how is", "how are", "how can", "how could", "how",
+    "why does", "why do", "why did", "why is", "why are", "why was", "why were", "why",
+    "does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "will", "has",
+    "have", "what", "who", "where", "when",
+), key=lambda s: -len(s.split())))
+_TRAILING_SCAFFOLDS = tuple(tuple(s.split()) for s in (
+    "is this true", "is that true", "is it true", "true or false", "really", "fact check"))
+# English function words: relaxed first, and never what makes one result better than another.
+FUNCTION_WORDS = STOPWORDS["en"] | WHOOSH_STOP_WORDS | frozenset(
+    "a an at can could do does did had how i if into its may might must no our shall should so "
+    "some such than then these those under upon us we what when where whether which while "
+    "who whom why you your".split())
+_SAY_WORDS = frozenset({"say", "said", "says", "claim", "claimed", "claims", "state", "stated", "tweet", "tweeted"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """One positive clause of the query.
+
+    ``relaxable`` units are bare words (or compounds): when no article has all of them,
+    the most common are left out first. Phrases, fields, wildcards and groups are what
+    the user asked for explicitly and stay required. ``terms`` are the analyzed words in
+    query order (for the proximity boost), empty for units that have none.
+    """
+
+    label: str
+    query: wq.Query
+    relaxable: bool = False
+    scaffolding: bool = False
+    terms: tuple[str, ...] = ()
+
+    @property
+    def function_word(self) -> bool:
+        return self.relaxable and self.label.lower() in FUNCTION_WORDS
 
 
 @dataclasses.dataclass(frozen=True)
 class ParsedQuery:
     text: str
     query: wq.Query | None  # None: the empty query, which browses everything
-    any_query: wq.Query | None = None  # the same words OR'ed, for the fallback
+    units: tuple[Unit, ...] = ()
+    excluded: wq.Query | None = None  # what NOT/-word leave out
     notes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return self.query is None
 
+    @property
+    def required(self) -> tuple[Unit, ...]:
+        """The units every result must match when nothing is relaxed."""
+        units = tuple(u for u in self.units if not u.scaffolding) or self.units
+        unique: dict[wq.Query, Unit] = {}
+        for unit in units:  # a word typed twice is required once
+            unique.setdefault(unit.query, unit)
+        return tuple(unique.values())
+
+    def with_units(self, units) -> wq.Query:
+        """The query requiring exactly ``units`` (and honouring exclusions)."""
+        return _combine([u.query for u in units], self.excluded)
+
 
 def normalise_query_text(text: str) -> str:
-    """NFC, straight quotes, collapsed whitespace."""
+    """NFC, straight quotes, typographic joins undone, collapsed whitespace."""
     text = unicodedata.normalize("NFC", text or "").translate(_QUOTES)
+    text = _LINE_BREAK_HYPHEN.sub("", _INVISIBLE.sub("", text))
     return " ".join(text.split())
-
-
-def _make_parser(schema, group, fields) -> MultifieldParser:
-    parser = MultifieldParser(list(fields), schema, group=group, plugins=[])
-    # An explicit plugin list: no single-quote phrases (apostrophes are common in
-    # words), no boosts or fuzzy syntax users trip over by accident.
-    for plugin in (WhitespacePlugin(), FieldsPlugin(), WildcardPlugin(), PhrasePlugin(),
-                   RangePlugin(), GroupPlugin(), OperatorsPlugin(), PlusMinusPlugin()):
-        parser.add_plugin(plugin)
-    return parser
 
 
 def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> ParsedQuery:
@@ -90,82 +146,435 @@ def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> 
     to merge for every word).
     """
     text = normalise_query_text(text)
-    notes: list[str] = []
     if not text:
         return ParsedQuery(text, None)
-    prepared = _prepare(text, notes, intl="body_intl" in fields)
-    query = _parse(prepared, schema, AndGroup, fields)
-    if query is None:
-        notes.append("The query could not be parsed as written; it was read as plain words.")
-        prepared = _literal(text)
-        query = _parse(prepared, schema, AndGroup, fields)
-    if query is None:
-        # Only operators or punctuation: nothing can match.
-        return ParsedQuery(text, wq.NullQuery, None, tuple(notes))
-    any_query = _parse(prepared, schema, OrGroup, fields) if _is_plain_words(prepared) else None
-    return ParsedQuery(text, query, any_query, tuple(notes))
+    parser = _Parser(text, schema, fields)
+    units, excluded = parser.parse()
+    notes = parser.notes()
+    if not units and excluded is None:
+        # Nothing usable as syntax: search the words it contains, if any.
+        units = parser.words_only()
+        if not units:
+            return ParsedQuery(text, wq.NullQuery, (), None, notes)
+    _mark_scaffolding_units(units)
+    parsed = ParsedQuery(text, None, tuple(units), excluded, notes)
+    query = parsed.with_units(parsed.required) if units else wq.Not(excluded)
+    return dataclasses.replace(parsed, query=query)
 
 
-def _prepare(text: str, notes: list[str], intl: bool = True) -> str:
-    if text.count('"') % 2:
-        notes.append("An unbalanced quote mark was ignored.")
-        idx = text.rfind('"')
-        text = text[:idx] + " " + text[idx + 1:]
-
-    def field(match: re.Match) -> str:
-        name = match.group(1)
-        if name.lower() in QUERY_FIELDS:
-            return name.lower() + ":"
-        notes.append(f"Unknown field '{name}:' was searched as words "
-                     f"(fields: {', '.join(QUERY_FIELDS)}).")
-        return name + " "
-
-    text = _FIELD_PREFIX.sub(field, text)
-    # "covid-19" is one compound, not "covid" without "19": quote hyphenated words
-    # (outside existing phrases) so the minus is never read as NOT.
-    parts = text.split('"')
-    parts[::2] = [_HYPHENATED.sub(r'"\1"', part) for part in parts[::2]]
-    text = '"'.join(parts)
-    text = _WILDCARD.sub(lambda m: _short_wildcard(m, notes), text)
-    # title: and body: must also search the unstemmed twins used by non-English articles.
-    if intl:
-        text = _DUAL_FIELD.sub(lambda m: f"({m.group(1)}:{m.group(2)} OR {m.group(1)}_intl:{m.group(2)})", text)
-    # A dangling operator ("vaccine AND", "OR flu") is read as the word itself would be
-    # by nobody; drop it.
-    words = text.split(" ")
-    while words and _OPERATOR.match(words[-1]):
-        words.pop()
-    while words and _OPERATOR.match(words[0]) and words[0] != "NOT":
-        words.pop(0)
-    return " ".join(words)
+def _combine(queries: list[wq.Query], excluded: wq.Query | None) -> wq.Query:
+    if not queries:
+        return wq.Not(excluded) if excluded is not None else wq.NullQuery
+    positive = queries[0] if len(queries) == 1 else wq.And(queries)
+    return wq.AndNot(positive, excluded) if excluded is not None else positive
 
 
-def _short_wildcard(match: re.Match, notes: list[str]) -> str:
-    note = f"Wildcards need at least {MIN_WILDCARD_PREFIX} letters before them; '*' and '?' there were ignored."
-    if note not in notes:
-        notes.append(note)
-    return match.group(1) + match.group(2).replace("*", " ").replace("?", " ")
+# Tokens -------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class _Token:
+    kind: str  # "text", "phrase", "op", "(", ")", "range", "-", "field"
+    value: str = ""
+    start: int = 0
 
 
-def _literal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text))
+class _Parser:
+    """A small recursive-descent parser over the few unmistakable operator forms."""
 
+    def __init__(self, text: str, schema, fields):
+        self.text = text
+        self.schema = schema
+        self.fields = tuple(fields)
+        self.intl = "body_intl" in self.fields
+        self.ignored: list[str] = []
+        self.other_notes: list[str] = []
+        self.current_fields = self.fields
+        self.operators_allowed = bool(re.search(r"[^\W\d_]", text)) and any(
+            c.islower() for c in text)
+        self.tokens = self._tokenise(text)
+        self.pos = 0
 
-def _is_plain_words(text: str) -> bool:
-    return bool(re.fullmatch(r"[\w\s]+", text)) and len(text.split()) > 1
+    # Notes ------------------------------------------------------------------------
 
+    def ignore(self, what: str) -> None:
+        if what not in self.ignored:
+            self.ignored.append(what)
 
-def _parse(text: str, schema, group, fields=DEFAULT_FIELDS) -> wq.Query | None:
-    if not text.strip():
+    def notes(self) -> tuple[str, ...]:
+        notes = list(self.other_notes)
+        if self.ignored:
+            items = self.ignored
+            listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+            notes.insert(0, f"Ignored {listed}; the rest was searched as words.")
+        return tuple(notes)
+
+    # Tokenising ---------------------------------------------------------------------
+
+    def _tokenise(self, text: str) -> list[_Token]:
+        tokens: list[_Token] = []
+        # Balanced double quotes: pair them up; an odd one out (the last) is text.
+        quotes = [m.start() for m in re.finditer('"', text)]
+        if len(quotes) % 2:
+            self.ignore('an unmatched quote mark (")')
+            text = text[:quotes[-1]] + " " + text[quotes[-1] + 1:]
+        self.text = text
+        parts = text.split('"')
+        offset = 0
+        for i, part in enumerate(parts):
+            if i % 2:
+                tokens.append(_Token("phrase", part, offset - 1))
+            else:
+                tokens.extend(self._tokenise_plain(part, offset))
+            offset += len(part) + 1
+        return self._resolve_parens(tokens)
+
+    def _tokenise_plain(self, text: str, offset: int) -> list[_Token]:
+        tokens: list[_Token] = []
+        pos = 0
+        for match in _RANGE.finditer(text):
+            tokens.extend(self._tokenise_words(text[pos:match.start()], offset + pos))
+            tokens.append(_Token("range", match.group(0), offset + match.start()))
+            pos = match.end()
+        tokens.extend(self._tokenise_words(text[pos:], offset + pos))
+        return tokens
+
+    def _tokenise_words(self, text: str, offset: int) -> list[_Token]:
+        tokens: list[_Token] = []
+        for match in re.finditer(r"[()]|[^\s()]+", text):
+            chunk, start = match.group(), offset + match.start()
+            if chunk in "()":
+                tokens.append(_Token(chunk, chunk, start))
+                continue
+            if chunk in OPERATORS:
+                tokens.append(_Token("op", chunk, start))
+                continue
+            # "-" at the start of a word, followed by a word, a quote or a group.
+            after = self.text[start + 1:start + 2]
+            if (chunk.startswith("-") and (start == 0 or self.text[start - 1] in " (")
+                    and (after.isalnum() or after in '_"(')):
+                tokens.append(_Token("-", "-", start))
+                chunk, start = chunk[1:], start + 1
+            field = re.match(r"([A-Za-z_]+):(?!/)", chunk)
+            if field:
+                name = field.group(1)
+                follows = self.text[start + field.end():start + field.end() + 1]
+                if name.lower() in QUERY_FIELDS and follows and not follows.isspace():
+                    tokens.append(_Token("field", name.lower(), start))
+                    chunk, start = chunk[field.end():], start + field.end()
+                elif name.lower() not in QUERY_FIELDS and chunk[field.end():]:
+                    self.other_notes.append(f"Unknown field '{name}:' was searched as words "
+                                            f"(fields: {', '.join(QUERY_FIELDS)}).")
+            if chunk:
+                tokens.append(_Token("text", chunk, start))
+        return tokens
+
+    def _resolve_parens(self, tokens: list[_Token]) -> list[_Token]:
+        """Keep parentheses that group (around an operator, or after -, NOT or field:)."""
+        stack: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        for i, tok in enumerate(tokens):
+            if tok.kind == "(":
+                stack.append(i)
+            elif tok.kind == ")":
+                if stack:
+                    pairs.append((stack.pop(), i))
+                else:
+                    tok.kind = "drop"
+                    self.ignore("an unmatched ')'")
+        for i in stack:
+            tokens[i].kind = "drop"
+            self.ignore("an unmatched '('")
+        for open_, close in pairs:
+            before = tokens[open_ - 1] if open_ else None
+            inside = tokens[open_ + 1:close]
+            grouping = (
+                (before is not None and (before.kind in ("-", "field")
+                                         or (before.kind == "op" and self.operators_allowed)))
+                or (self.operators_allowed and any(t.kind == "op" for t in inside))
+                or (self.operators_allowed and close + 1 < len(tokens) and tokens[close + 1].kind == "op")
+            )
+            if not grouping:
+                tokens[open_].kind = tokens[close].kind = "drop"
+        return [t for t in tokens if t.kind != "drop"]
+
+    # Parsing --------------------------------------------------------------------------
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def is_op(self, tok: _Token | None, name: str | None = None) -> bool:
+        return (tok is not None and tok.kind == "op" and self.operators_allowed
+                and (name is None or tok.value == name))
+
+    def parse(self) -> tuple[list[Unit], wq.Query | None]:
+        """Top level: a conjunction of units and exclusions."""
+        if not self.operators_allowed:
+            for tok in self.tokens:
+                if tok.kind == "op":
+                    tok.kind = "text"
+        units: list[Unit] = []
+        excluded: list[wq.Query] = []
+        while self.pos < len(self.tokens):
+            before = self.pos
+            self._conjunct(units, excluded, top=True)
+            if self.pos == before:  # a stray token no rule consumes
+                tok = self.tokens[self.pos]
+                self.ignore(f"'{tok.value}'" if tok.kind != "op" else f"{tok.value} with nothing to combine")
+                self.pos += 1
+        exclusion = None
+        if excluded:
+            exclusion = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
+        return units, exclusion
+
+    def _conjunct(self, units: list[Unit], excluded: list[wq.Query], top: bool) -> None:
+        tok = self.peek()
+        if tok is None or tok.kind == ")":
+            return
+        if self.is_op(tok, "AND"):
+            if not units and not excluded:
+                self.ignore("AND with nothing before it")
+            self.pos += 1
+            if self.peek() is None:
+                self.ignore("AND with nothing after it")
+            return
+        if self.is_op(tok, "OR"):
+            self.pos += 1
+            left = units.pop() if units else None
+            right = self._negatable()
+            if left is None or right is None or isinstance(right, tuple):
+                what = "OR with nothing before it" if left is None else "OR with nothing after it"
+                self.ignore(what)
+                if left is not None:
+                    units.append(left)
+                if isinstance(right, tuple):
+                    excluded.append(right[1])
+                elif right is not None:
+                    units.extend(right)
+                return
+            units.append(_or_units(left, right))
+            return
+        item = self._negatable()
+        if item is None:
+            return
+        if isinstance(item, tuple):
+            excluded.append(item[1])
+        else:
+            units.extend(item)
+
+    def _negatable(self):
+        """A possibly negated atom: a list of units, ("not", query), or None."""
+        tok = self.peek()
+        if tok is None:
+            return None
+        if tok.kind == "-" or self.is_op(tok, "NOT"):
+            self.pos += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (")", "op"):
+                self.ignore("NOT with nothing after it" if tok.kind == "op" else "a lone '-'")
+                return None
+            units = self._atom()
+            if not units:
+                return None
+            return ("not", _or_queries([u.query for u in units]) if len(units) > 1 and tok.kind == "op"
+                    else _and_queries([u.query for u in units]))
+        return self._atom()
+
+    def _atom(self) -> list[Unit] | None:
+        tok = self.peek()
+        if tok is None:
+            return None
+        if tok.kind == "field":
+            self.pos += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (")", "op", "-", "field") or nxt.start != tok.start + len(tok.value) + 1:
+                self.ignore(f"'{tok.value}:' with nothing after it")
+                return None
+            if tok.value == "published":
+                return self._published(nxt)
+            outer = self.current_fields
+            self.current_fields = QUERY_FIELDS[tok.value] if self.intl else QUERY_FIELDS[tok.value][:1]
+            try:
+                units = self._atom()
+            finally:
+                self.current_fields = outer
+            if not units:
+                return None
+            label = tok.value + ":" + " ".join(u.label for u in units)
+            query = _and_queries([u.query for u in units])
+            return [Unit(label, query, terms=tuple(t for u in units for t in u.terms))]
+        fields = self.current_fields
+        if tok.kind == "range":
+            self.pos += 1
+            return self._range(tok.value)
+        if tok.kind == "phrase":
+            self.pos += 1
+            return self._phrase(tok.value, fields)
+        if tok.kind == "(":
+            self.pos += 1
+            inner_units: list[Unit] = []
+            inner_excluded: list[wq.Query] = []
+            while (inner := self.peek()) is not None and inner.kind != ")":
+                before = self.pos
+                self._conjunct(inner_units, inner_excluded, top=False)
+                if self.pos == before:
+                    self.pos += 1
+            self.pos += 1  # the ")"
+            if not inner_units and not inner_excluded:
+                return None
+            query = _combine([u.query for u in inner_units], _or_queries(inner_excluded) if inner_excluded else None)
+            label = "(" + " ".join(u.label for u in inner_units) + ")"
+            return [Unit(label, query, terms=tuple(t for u in inner_units for t in u.terms))]
+        self.pos += 1
+        if tok.kind == "text":
+            return self._text(tok.value, fields)
+        if tok.kind == "op":
+            self.ignore(f"{tok.value} with nothing to combine")
         return None
-    try:
-        query = _make_parser(schema, group, fields).parse(text)
-    except Exception:  # Whoosh raises assorted types on odd input; we fall back to literal
-        return None
-    query = query.normalize()
-    if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
-        return None
-    return query
+
+    def _text(self, chunk: str, fields) -> list[Unit]:
+        wildcard = _WILDCARD.fullmatch(chunk.strip(".,;:!?()[]{}<>'"))
+        if wildcard:
+            head, tail = wildcard.groups()
+            if len(head) >= MIN_WILDCARD_PREFIX:
+                return [self._wildcard(head, tail, fields)]
+            self.other_notes.append(f"Wildcards need at least {MIN_WILDCARD_PREFIX} letters before "
+                                    f"'*'; it was read as text.")
+        units = []
+        for match in _COMPOUND.finditer(chunk):
+            unit = self._words(match.group(), fields, relaxable=True)
+            if unit is not None:
+                units.append(unit)
+        return units
+
+    def _phrase(self, text: str, fields) -> list[Unit]:
+        units = []
+        for piece in _ELLIPSIS.split(text):
+            unit = self._words(piece, fields, relaxable=False, label=f'"{" ".join(piece.split())}"')
+            if unit is not None:
+                units.append(unit)
+        if not units:
+            self.ignore('an empty quote ("")')
+        return units
+
+    def _words(self, text: str, fields, relaxable: bool, label: str | None = None) -> Unit | None:
+        per_field = []
+        terms: tuple[str, ...] = ()
+        for name in fields:
+            field = self.schema[name] if name in self.schema else None
+            if field is None or field.analyzer is None:
+                continue
+            words = [t.text for t in field.analyzer(text, mode="query")]
+            if not words:
+                continue
+            if not terms or name == "body":
+                terms = tuple(words)
+            per_field.append(wq.Term(name, words[0]) if len(words) == 1 else wq.Phrase(name, words))
+        if not per_field:
+            return None
+        return Unit(label or text, _or_queries(per_field), relaxable=relaxable, terms=terms)
+
+    def _wildcard(self, head: str, tail: str, fields) -> Unit:
+        per_field = []
+        for name in fields:
+            analyzer = self.schema[name].analyzer
+            folded_head = next(iter(analyzer(head, tokenize=False))).text
+            if tail:
+                folded_tail = next(iter(analyzer(tail, tokenize=False))).text
+                per_field.append(wq.Wildcard(name, f"{folded_head}*{folded_tail}"))
+            else:
+                per_field.append(wq.Prefix(name, folded_head))
+        return Unit(f"{head}*{tail}", _or_queries(per_field))
+
+    def _published(self, tok: _Token) -> list[Unit] | None:
+        self.pos += 1
+        if tok.kind != "text":
+            self.ignore("'published:' with no date after it")
+            return None
+        try:
+            query = self.schema["published"].parse_query("published", tok.value.rstrip(".,;"))
+        except Exception:  # Whoosh raises assorted types on a bad date
+            query = None
+        if query is None or isinstance(query, type(wq.NullQuery)):
+            self.ignore(f"'published:{tok.value}' (not a date)")
+            return None
+        return [Unit(f"published:{tok.value}", query)]
+
+    def _range(self, text: str) -> list[Unit] | None:
+        match = _RANGE.fullmatch(text)
+        assert match is not None  # the tokeniser made this token from a _RANGE match
+        start, end = (match.group(2).strip() or None), (match.group(3).strip() or None)
+        try:
+            query = self.schema["published"].parse_range("published", start, end, True, True)
+        except Exception:  # a date Whoosh cannot read
+            query = None
+        if query is None:
+            self.ignore(f"the date range '{text}' (dates are YYYY-MM-DD)")
+            return None
+        return [Unit(text, query)]
+
+    def words_only(self) -> list[Unit]:
+        """The query's words, read literally: the last resort."""
+        return self._text(" ".join(_COMPOUND.findall(self.text)), self.fields)
+
+
+def _or_queries(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _and_queries(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _or_units(left: Unit, right: list[Unit]) -> Unit:
+    right_query = _and_queries([u.query for u in right])
+    label = f"{left.label} OR " + " ".join(u.label for u in right)
+    return Unit(label, wq.Or([left.query, right_query]),
+                terms=left.terms + tuple(t for u in right for t in u.terms))
+
+
+def _mark_scaffolding_units(units: list[Unit]) -> None:
+    """Mark question scaffolding ("is it true that", "what is", "did … say") as optional."""
+    # The query's words in order, each with the index of its unit; explicit units
+    # (phrases, fields, groups) are barriers no scaffolding pattern crosses.
+    flat: list[tuple[str | None, int]] = []
+    for i, unit in enumerate(units):
+        words = re.findall(r"[^\W_]+", unit.label.lower()) if unit.relaxable else [None]
+        flat.extend((w, i) for w in words)
+    seq = [w for w, _ in flat]
+    marked: set[int] = set()
+
+    def mark(lo: int, hi: int) -> bool:
+        """Mark the units of words [lo, hi) if they are whole units; True if done."""
+        idx = {flat[k][1] for k in range(lo, hi)}
+        whole = all(sum(1 for _, i in flat if i == j) == sum(1 for k in range(lo, hi) if flat[k][1] == j)
+                    for j in idx)
+        if whole:
+            marked.update(idx)
+        return whole
+
+    end = 0
+    for pattern in _LEADING_SCAFFOLDS:
+        n = len(pattern)
+        if n < len(seq) and tuple(seq[:n]) == pattern and mark(0, n):
+            end = n
+            break
+    if end and end < len(seq) - 1 and seq[end] == "that" and mark(end, end + 1):
+        end += 1
+    if seq and seq[0] in ("did", "does", "do"):
+        # "did <someone> say (that) ...": the asking verb is scaffolding too.
+        for k in range(end, min(len(seq) - 1, end + 6)):
+            if seq[k] in _SAY_WORDS and mark(k, k + 1):
+                if k + 1 < len(seq) - 1 and seq[k + 1] == "that":
+                    mark(k + 1, k + 2)
+                break
+    for pattern in _TRAILING_SCAFFOLDS:
+        n = len(pattern)
+        if n < len(seq) and tuple(seq[-n:]) == pattern and mark(len(seq) - n, len(seq)):
+            break
+    if len(marked) >= len(units):
+        return
+    for k in marked:
+        units[k] = dataclasses.replace(units[k], scaffolding=True)
 
 
 def phrase_sequences(query: wq.Query | None, fieldname: str) -> list[tuple[str, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from .matching import Relaxation
 from .request import SearchRequest
 from .timeline import Timeline
 
@@ -93,7 +94,7 @@ class SearchResult:
     facets: tuple[Facet, ...]
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
-    matched_any: bool = False  # no article had every word; these have some of them
+    relaxation: Relaxation | None = None  # no article had every word: what was left out
     took_ms: float = 0.0
     index_build: str = ""
     timeline: Timeline | None = None
@@ -133,7 +134,7 @@ class SearchResult:
             "facets": {f.key: f.to_list() for f in self.facets},
             "timeline": self.timeline.to_dict() if self.timeline else None,
             "suggestion": self.suggestion,
-            "matched_any": self.matched_any,
+            "relaxed": self.relaxation.to_dict() if self.relaxation else None,
             "notes": list(self.notes),
             "took_ms": round(self.took_ms, 2),
             "index_build": self.index_build,

@@ -17,7 +17,7 @@ import re
 import bleach
 from whoosh.support.charset import accent_map
 
-from index.analysis import WORD, FoldingTokenizer
+from index.analysis import WORD, FoldingTokenizer, has_typography
 
 # The teaser highlighter never scans more than this much of a body: beyond it a
 # document is too long to be shown whole anyway, and tokenising it costs time.
@@ -96,7 +96,9 @@ def _candidate_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int
     if convert is None or not spec:
         return None
     folded = text.lower().translate(accent_map)
-    if len(folded) != len(text):  # a character folded to several: offsets would shift
+    if len(folded) != len(text) or has_typography(text):
+        # A character folded to several, or a word with invisible characters, a ligature
+        # or a line-break hyphen inside: offsets would shift or prefixes would not match.
         return None
     singles = spec.singles
     by_first: dict[str, list[tuple[str, ...]]] = {}

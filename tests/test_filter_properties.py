@@ -62,8 +62,10 @@ class Source:
             return match(s in self.stems[i] for s in stems) and not any(m in self.stems[i] for m in minus)
 
         found = [i for i in range(len(self.rows)) if keep(i, all)]
-        if not found and len(words) > 1 and not excluded:
-            found = [i for i in range(len(self.rows)) if keep(i, any)]  # the "any word" fallback
+        if not found and len(words) > 1:
+            # Relaxed matching: no article has every word, so articles with any of them
+            # (all WORDS are content words) and none of the excluded ones.
+            found = [i for i in range(len(self.rows)) if keep(i, any)]
         return found
 
     def values(self, i: int, key: str) -> list[str]:

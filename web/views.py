@@ -21,9 +21,10 @@ SYNTAX_HELP = (
     ('"exact phrase"', "the words together, in order (curly quotes work too)"),
     ("flu OR influenza", "either word"),
     ("vaccine -autism", "leave out articles with a word (also NOT autism)"),
-    ("vacc*", "words starting with vacc"),
+    ("vacc*", "words starting with vacc (three letters or more before *)"),
     ("title:cancer  author:reinberg  outlet:reuters.com", "search one field"),
     ("published:[2016-01-01 TO 2016-12-31]", "a date range"),
+    ("Is it true that …?", "paste a sentence, question or quote as it is: punctuation is never syntax"),
 )
 
 

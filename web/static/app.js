@@ -16,6 +16,18 @@ document.documentElement.classList.add("js");
       if (!el.value && el.name) el.disabled = true;
     });
   });
+  // The search box is one line: browsers turn a pasted line break into a space (or drop
+  // it), which splits a word hyphenated at the end of a line ("infor-\nmation"). Join
+  // such words as the server's analyzer does, and make other line breaks spaces.
+  var q = document.getElementById("q");
+  if (q) q.addEventListener("paste", function (event) {
+    var text = event.clipboardData && event.clipboardData.getData("text/plain");
+    if (!text || !/[\r\n]/.test(text)) return;
+    event.preventDefault();
+    text = text.replace(/(\p{L})-[ \t]*\r?\n[ \t]*(?=\p{L})/gu, "$1").replace(/\s*[\r\n]+\s*/g, " ");
+    var start = q.selectionStart, end = q.selectionEnd;
+    q.setRangeText(text, start, end, "end");
+  });
   // Back/forward cache can restore a page with fields still disabled by the code above.
   window.addEventListener("pageshow", function () {
     form.querySelectorAll("input, select").forEach(function (el) { el.disabled = false; });

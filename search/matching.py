@@ -1,0 +1,111 @@
+"""The matching strategy: which words a result must contain.
+
+Every word is required when some article has them all. Otherwise bare words are left out
+one at a time, the most common first (the least telling: "the", "true"), keeping the
+rarest to the last, like Meilisearch's ``frequency`` matching strategy; a word no article
+contains is left out at once. Phrases, ``field:`` clauses, wildcards and OR groups are
+what the user asked for explicitly and stay required; question scaffolding ("is it true
+that") is never required. ``Relaxation`` says what was left out, for the page and JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from whoosh import query as wq
+
+from .query import ParsedQuery, Unit
+
+
+@dataclasses.dataclass(frozen=True)
+class Relaxation:
+    """Not every word could be required: ``kept`` of ``total`` words were."""
+
+    kept: int
+    total: int
+    dropped: tuple[str, ...]  # the words left out, as typed, most common first
+
+    def note(self) -> str:
+        words = ", ".join(self.dropped)
+        return (f"No article contains all {self.total} words; showing articles with {self.kept} of "
+                f"{self.total}. Not required: {words}.")
+
+    def to_dict(self) -> dict:
+        return {"kept": self.kept, "total": self.total, "dropped": list(self.dropped)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """The result set: ``docs`` match ``query``; ``units`` are the words to rank by.
+
+    When relaxed, ``query`` matches every article with the explicit clauses and any of
+    the content words.
+    """
+
+    query: wq.Query | None
+    docs: frozenset[int]
+    units: tuple[Unit, ...] = ()
+    relaxation: Relaxation | None = None
+
+
+def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[int]],
+          frequency: Callable[[Unit], int]) -> Match:
+    """Return the result set of ``parsed``: all words if possible, else relaxed.
+
+    ``docs_of`` evaluates a query to its document set (cached by the engine; ``None``
+    is every document); ``frequency`` estimates how many documents contain a unit.
+    """
+    query = parsed.query
+    docs = docs_of(query)
+    required = parsed.required
+    relaxable = [u for u in required if u.relaxable]
+    if docs or query is None or query is wq.NullQuery or not relaxable:
+        return Match(query, docs, required)
+    fixed = [u for u in required if not u.relaxable]
+    freq = {u: frequency(u) for u in relaxable}
+    # Rarest first; a word no article contains is left out at once. Ties: query order.
+    order = sorted((u for u in relaxable if freq[u] > 0), key=lambda u: (freq[u], relaxable.index(u)))
+    base = docs_of(parsed.with_units(fixed)) if fixed or parsed.excluded is not None else docs_of(None)
+    unit_docs = {u: docs_of(u.query) for u in order}
+    # Keep the rarest words while some article has them all; the rest are not required.
+    best = base
+    kept: list[Unit] = []
+    for unit in order:
+        narrower = best & unit_docs[unit]
+        if not narrower:
+            break
+        best = narrower
+        kept.append(unit)
+    if not kept:
+        return Match(query, docs, required)
+    # Every article with the explicit clauses and any word, the best ones first: a long
+    # question's relevant articles rarely have every one of its rarest words. Function
+    # words ("the", "of") alone do not make an article a match.
+    content = [u for u in order if not u.function_word] or order
+    anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
+    present = [u.query for u in content]
+    relaxed_query = _or_all(present) if not fixed else wq.And([u.query for u in fixed] + [_or_all(present)])
+    if parsed.excluded is not None:
+        relaxed_query = wq.AndNot(relaxed_query, parsed.excluded)
+    dropped = [u for u in required if u.relaxable and u not in kept]
+    dropped.sort(key=lambda u: -freq[u])
+    relaxation = Relaxation(kept=len(required) - len(dropped), total=len(required),
+                            dropped=tuple(u.label for u in dropped))
+    return Match(relaxed_query.normalize(), anyword, required, relaxation)
+
+
+def _or_all(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def unit_frequency(reader, unit: Unit, docs_of: Callable[[wq.Query], frozenset[int]]) -> int:
+    """How many documents contain ``unit``: a word's document frequency (the largest of
+    its fields'), a compound's (covid-19) by evaluating the phrase."""
+    best = 0
+    for leaf in unit.query.leaves():
+        if isinstance(leaf, wq.Term):
+            best = max(best, reader.doc_frequency(leaf.fieldname, leaf.text))
+        else:
+            return len(docs_of(unit.query))
+    return best
