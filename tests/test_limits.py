@@ -133,6 +133,9 @@ def test_long_queries_are_cut_with_a_note_on_search_and_article_pages(fh_client,
     assert found["query"] == long_q[:1000]
     assert any("cut to its first 1,000 characters" in note for note in found["notes"])
     article_id = fakehealth_rows[0]["id"]
+    moved = fh_client.get(f"/articles/{article_id}?" + urlencode({"q": long_q}))
+    assert moved.status_code == 301
+    assert len(moved.headers["Location"]) < 4000  # the whole 188 KB query, before
     started = time.perf_counter()
     page = fh_client.get(f"/articles/{article_id}?" + urlencode({"q": long_q}), follow_redirects=True)
     assert page.status_code == 200
@@ -184,3 +187,13 @@ def test_wildcards_match_as_one_list_exactly_what_whoosh_matches(fakehealth_engi
     expected = set(searcher.docs_for_query(parsed.query))
     assert expected
     assert set(docs_for_query(searcher, matching, Deadline(60))) == expected
+
+
+@pytest.mark.slow
+def test_isolation_benchmark_runs_and_every_abusive_request_gets_a_clear_answer(index_dir, tmp_path):
+    from bench.isolation import run_isolation
+
+    result = run_isolation(index_dir, seconds=2, clients=2, abusers=2, log_path=tmp_path / "serve.log")
+    assert result["alone"]["errors"] == 0 and result["with_abusers"]["errors"] == 0
+    for label, row in result["abusive_by_query"].items():
+        assert all(status in (200, 400, 503) for status in row["statuses"]), (label, row)
