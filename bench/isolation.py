@@ -32,6 +32,9 @@ def abusive_paths(article_path: str | None = None) -> list[tuple[str, str]]:
         ("co*", "/?q=co%2A"),
         ("re*", "/?q=re%2A"),
         ("wildcards within limits", "/?" + urlencode({"q": "tru* OR pre* OR sta* OR hea*"})),
+        ("six 3-letter wildcards", "/?" + urlencode({"q": "con* pro* com* pre* dis* int*"})),
+        ("four date ranges", "/?" + urlencode({"q": " ".join(f"published:[{y}-01-01 TO 2100-12-31]"
+                                                             for y in (1900, 1950, 2000, 2010))})),
         ("1000-letter word", "/?" + urlencode({"q": ("abcdefghij" * 100)[:1000]})),
         ("3000 authors", "/?" + urlencode([("author", f"a{n}") for n in range(3000)])),
         ("20,000 ORs", "/?" + urlencode({"q": ors})),
