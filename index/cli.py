@@ -261,5 +261,8 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
             f"({plural(r['articles'], 'article')})" for f, r in merged) + ".")
     else:
         echo("Aliases: no values merged.")
+    echo(f"Copies: {stats.clustered:,} articles in {stats.clusters:,} "
+         f"{'story' if stats.clusters == 1 else 'stories'} with copies; "
+         f"{stats.signatures_computed:,} new {'signature' if stats.signatures_computed == 1 else 'signatures'}.")
     echo(f"Took {stats.seconds:.2f} s: {stats.articles_per_second:,.0f} articles/s, "
          f"{stats.mb_per_second:.2f} MB/s of text.")

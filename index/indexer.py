@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from .clusters import ClusterSketches, article_from_stored, assign_cluster_ids, find_clusters
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
 from .models import Article
@@ -70,6 +71,9 @@ class IndexStats:
     seconds: float = 0.0
     build: str = ""
     index_dir: str = ""
+    signatures_computed: int = 0  # MinHash signatures computed (new bodies only)
+    clusters: int = 0  # clusters of copies in the index after the run
+    clustered: int = 0  # articles in those clusters
     problems: list[Problem] = dataclasses.field(default_factory=list)
     aliases: dict = dataclasses.field(default_factory=dict)  # what the alias table merged
 
@@ -233,6 +237,7 @@ def build_index(
             build = store.new_build(base=store.current_path())
         ix = whoosh_index.open_dir(str(build))
         stats.full = full
+        sketches = ClusterSketches(store.root)
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, _die_with_parent)
         writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **WRITER_OPTIONS)
@@ -257,11 +262,13 @@ def build_index(
                 first_seen[article.id] = (where, doc["content_hash"])
                 old_hash = existing.get(article.id)
                 if old_hash is None:
+                    doc["body_key"] = sketches.add(article.body)
                     writer.add_document(**doc)
                     action = "added"
                 elif old_hash == doc["content_hash"]:
                     action = "unchanged"
                 else:
+                    doc["body_key"] = sketches.add(article.body)
                     writer.update_document(**doc)
                     action = "updated"
                 _count(stats, action, +1)
@@ -286,9 +293,25 @@ def build_index(
         except BaseException:
             writer.cancel()
             shutil.rmtree(build, ignore_errors=True)
+            sketches.close()
             raise
+        # Clusters of copies: recomputed from stored signatures whenever documents changed
+        # (or the cluster parameters did), on the new build before it is published.
+        clusters_meta = store.read_meta(build).get("clusters", {}) if not full else {}
+        recluster = bool(changed) or clusters_meta.get("params") != sketches.params.tag
+        try:
+            if recluster:
+                clusters_meta = _update_clusters(ix, sketches, prune_signatures=full)
+            stats.clusters = clusters_meta.get("clusters", 0)
+            stats.clustered = clusters_meta.get("articles", 0)
+            stats.signatures_computed = sketches.computed
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        finally:
+            sketches.close()
         stats.total = ix.doc_count()
-        if not changed:
+        if not recluster:
             # Nothing changed: nothing is written, not even metadata, and the live build
             # stays, so servers keep their per-generation caches.
             shutil.rmtree(build, ignore_errors=True)
@@ -296,6 +319,7 @@ def build_index(
             stats.seconds = time.perf_counter() - started
             return stats
         meta = store.read_meta(build) if not full else {}
+        meta["clusters"] = clusters_meta
         meta.update(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -334,6 +358,60 @@ def _first_problem(stats: IndexStats) -> str:
     if not stats.problems:
         return ""
     return f" ({stats.skipped} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
+
+
+def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -> dict:
+    """Recompute the clusters of the whole index from stored signatures and rewrite the
+    documents whose cluster changed; return the cluster summary kept in the build's meta.
+
+    Only bodies never seen before need a new signature (``sketches`` computed those while
+    the documents were written), so a run that adds one article computes one signature.
+    """
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        keys = reader.column_reader("body_key")
+        docnum_of: dict[str, int] = {}
+        key_of: dict[str, str] = {}
+        for d in reader.all_doc_ids():
+            docnum_of[ids[d]] = d
+            key_of[ids[d]] = keys[d]
+        old: dict[str, str] = {}
+        if "cluster" in reader.schema:
+            for term in reader.lexicon("cluster"):
+                for d in reader.postings("cluster", term).all_ids():
+                    old[ids[d]] = term.decode("utf-8")
+        first_doc_of_key = {k: docnum_of[i] for i, k in key_of.items() if k}
+        found = sketches.sketches(set(first_doc_of_key), lambda k: reader.stored_fields(first_doc_of_key[k])["body"])
+        groups = find_clusters(found, sketches.params)
+        new = assign_cluster_ids({i: k for i, k in key_of.items() if k}, groups)
+        changed = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
+        rewrites = []
+        for article_id in sorted(changed):
+            fields = reader.stored_fields(docnum_of[article_id])
+            doc = to_document(article_from_stored(fields))
+            # Keep the hash of what was indexed: the rewrite changes no content.
+            doc["content_hash"] = fields.get("content_hash", doc["content_hash"])
+            doc["body_key"] = key_of[article_id]
+            if article_id in new:
+                doc["cluster"] = new[article_id]
+            rewrites.append(doc)
+        if prune_signatures:
+            sketches.store.keep_only(set(first_doc_of_key))
+    if rewrites:
+        writer = ix.writer(**WRITER_OPTIONS)
+        try:
+            for doc in rewrites:
+                writer.update_document(**doc)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    return {
+        "params": sketches.params.tag,
+        "threshold": sketches.params.threshold,
+        "clusters": len(set(new.values())),
+        "articles": len(new),
+    }
 
 
 def _existing_hashes(ix) -> dict[str, str]:

@@ -67,6 +67,10 @@ class ArticleSchema(SchemaClass):
     url = STORED
     language = ID(stored=True)
     content_hash = ID(stored=True, sortable=True)
+    # Syndication clusters (index/clusters.py): the key of the body's words, which finds
+    # its MinHash signature, and the id of the cluster of copies (absent: no copies).
+    body_key = ID(sortable=True)
+    cluster = ID(stored=True)
 
 
 def make_schema() -> ArticleSchema:

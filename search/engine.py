@@ -29,6 +29,7 @@ from index.models import Article
 from index.store import IndexStore
 from index.verify import MANIFEST_KEY
 
+from . import clusters
 from .cache import ByteBudgetCache
 from .deadline import Deadline, DeadlineCollector, docs_for_query
 from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
@@ -37,7 +38,7 @@ from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .ranking import rank
 from .request import SearchRequest
-from .results import FacetList, Hit, SearchResult
+from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
@@ -69,6 +70,7 @@ class IndexView:
         self.newest_rank = _inverse(self.newest, self.size)
         self.days = DayColumn(self.dated, self.dated_times, self.size)
         self.cache = ByteBudgetCache(cache_bytes)
+        self.clusters = clusters.ClusterColumns(reader, self.oldest_rank, self.columns.doc_values["outlet"])
 
     def published_between(self, start: datetime | None, end: datetime | None) -> list[int]:
         """Documents published in [start, end] (either may be None: open-ended)."""
@@ -222,31 +224,41 @@ class SearchEngine:
         offset = (request.page - 1) * request.per_page
         wanted = offset + request.per_page
         scores: dict[int, float] = {}
-        if not final:
-            # Never hand Whoosh an empty allow-set: it reads filter=set() as "no filter".
-            page_docs: list[int] = []
-        elif request.sort == "relevance" and found.units:
-            # The ranked listing is confined to ``final`` whenever it may differ from
-            # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
-            allow = None if final is matched and not _has_negation(query) else set(final)
-            ranked = rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
-                          searcher, query, final, allow, found.units, wanted,
-                          coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
-                          if found.relaxation else None)
-            page_docs = []
-            for hit in ranked[offset:wanted]:
-                page_docs.append(hit.docnum)
-                scores[hit.docnum] = hit.score
-        else:
-            if request.sort == "oldest":
-                page_docs = _top_in_order(final, view.oldest, view.oldest_rank, wanted)[offset:]
-            else:
-                page_docs = _top_in_order(final, view.newest, view.newest_rank, wanted)[offset:]
 
-        hits = []
+        def fetch(n: int) -> list[int]:
+            """The first ``n`` documents of ``final`` in the requested order."""
+            if not final:
+                # Never hand Whoosh an empty allow-set: it reads filter=set() as "no filter".
+                return []
+            if request.sort == "relevance" and found.units:
+                # The ranked listing is confined to ``final`` whenever it may differ from
+                # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
+                allow = None if final is matched and not _has_negation(query) else set(final)
+                ranked = rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
+                              searcher, query, final, allow, found.units, n,
+                              coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
+                              if found.relaxation else None)
+                for hit in ranked[:n]:
+                    scores[hit.docnum] = hit.score
+                return [hit.docnum for hit in ranked[:n]]
+            if request.sort == "oldest":
+                return _top_in_order(final, view.oldest, view.oldest_rank, n)
+            return _top_in_order(final, view.newest, view.newest_rank, n)
+
+        # Copies of one story fold into one hit (search/clusters.py); ``total`` still
+        # counts articles and ``stories`` the stories they form.
+        if request.collapsing and view.clusters:
+            page_docs = view.clusters.page(fetch, offset, request.per_page, len(final))
+        else:
+            page_docs = fetch(wanted)[offset:wanted]
+        stories = view.cached(("stories", scope.key, tuple(sorted(filter_keys.values()))),
+                              lambda: (view.clusters.story_count(final),))[0]
+
+        plain_hits = []
         for doc in page_docs:
             deadline.check("writing teasers")
-            hits.append(self._make_hit(searcher, doc, query, scores.get(doc)))
+            plain_hits.append(self._make_hit(searcher, doc, query, scores.get(doc)))
+        hits = view.clusters.annotate(plain_hits, page_docs, searcher.stored_fields)
         suggestion = None
         if parsed.text and (len(final) < 5 or found.relaxation is not None):
             suggestion = self._suggestion(searcher, view, parsed.text, deadline, notes)
@@ -261,6 +273,8 @@ class SearchEngine:
             relaxation=found.relaxation,
             took_ms=(time.perf_counter() - started) * 1000,
             index_build=view.build,
+            stories=stories,
+            collapsed=request.collapsing,
         )
 
     def facet_values(self, request: SearchRequest, key: str, prefix: str = "", limit: int = 100,
@@ -373,6 +387,8 @@ class SearchEngine:
         }
         if request.date_from or request.date_to:
             keys["date"] = ("d", request.start, request.end)
+        if request.cluster:
+            keys["cluster"] = ("c", request.cluster)
         return keys
 
     def _filter_sets(self, view: IndexView, request: SearchRequest, keys: dict[str, tuple]) -> dict[str, frozenset[int]]:
@@ -380,6 +396,8 @@ class SearchEngine:
         for name, key in keys.items():
             if name == "date":
                 sets[name] = view.filter_set(key, lambda: view.published_between(request.start, request.end))
+            elif name == "cluster":
+                sets[name] = view.clusters.docs_in(request.cluster)
             else:
                 values = getattr(request, name)
                 sets[name] = view.filter_set(key, lambda k=name, v=values: view.columns.docs_with(k, v))
@@ -438,6 +456,28 @@ class SearchEngine:
             outlet=fields.get("outlet", ""), published=_aware(fields.get("published")),
             url=fields.get("url", ""), language=fields.get("language", ""),
         )
+
+    @_damage_checked
+    def copies(self, article_id: str) -> tuple[Copy, ...]:
+        """Every copy of the article's story, itself included, first seen first (empty: none)."""
+        searcher = self.searcher()
+        view = self.view(searcher)
+        doc = searcher.document_number(id=article_id)
+        if doc is None:
+            raise NotFoundError(f"No article with id {article_id!r} in this index.")
+        return clusters.copies(view.clusters, doc, searcher.stored_fields)
+
+    @_damage_checked
+    def similar(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:
+        """Articles most like this one (one per story), leaving out its own copies."""
+        searcher = self.searcher()
+        view = self.view(searcher)
+        doc = searcher.document_number(id=article_id)
+        if doc is None:
+            raise NotFoundError(f"No article with id {article_id!r} in this index.")
+        found = clusters.similar_docs(searcher, view.clusters, doc, limit)
+        hits = tuple(self._make_hit(searcher, d, None, score) for d, score in found)
+        return view.clusters.annotate(hits, [d for d, _ in found], searcher.stored_fields)
 
     @_damage_checked
     def highlight_article(self, article: Article, q: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date, datetime, time, timezone
 
 from index.config import Config
@@ -10,6 +11,7 @@ from index.errors import InvalidFilterError
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_KEYS = ("author", "outlet", "year")
+CLUSTER_ID = re.compile(r"c[0-9a-f]{12}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +32,8 @@ class SearchRequest:
     q_cut: bool = dataclasses.field(default=False, compare=False)  # q was longer than the limit
     # The configured page size: links leave per_page out only when it equals this one.
     default_per_page: int = dataclasses.field(default=10, compare=False)
+    cluster: str = ""  # only the copies of one story (index/clusters.py)
+    collapse: bool = True  # one hit per story; collapse=0 lists every copy
 
     @classmethod
     def from_args(cls, args, config: Config | None = None) -> SearchRequest:
@@ -70,8 +74,15 @@ class SearchRequest:
             raise InvalidFilterError(f"sort must be one of {', '.join(SORTS)}; got {sort!r}")
         page = _parse_int(first("page"), "page", 1, 1, 10_000)
         per_page = _parse_int(first("per_page"), "per_page", config.page_size, 1, config.max_page_size)
+        cluster = first("cluster")
+        if cluster and not CLUSTER_ID.fullmatch(cluster):
+            raise InvalidFilterError(f"cluster must be a cluster id such as c0123456789ab; got {cluster[:40]!r}")
+        collapse = first("collapse")
+        if collapse not in ("", "0", "1"):
+            raise InvalidFilterError(f"collapse must be 0 (every copy) or 1 (one hit per story); got {collapse[:40]!r}")
         return cls(q=q, q_cut=q_cut, date_from=date_from, date_to=date_to, sort=sort, page=page,
-                   per_page=per_page, default_per_page=config.page_size, **filters)
+                   per_page=per_page, default_per_page=config.page_size, cluster=cluster,
+                   collapse=collapse != "0", **filters)
 
     @property
     def default_sort(self) -> str:
@@ -100,6 +111,11 @@ class SearchRequest:
             return self.replace(**{name: tuple(v for v in values if v != value), "page": 1})
         return self.replace(**{name: values + (value,), key: tuple(v for v in getattr(self, key) if v != value),
                                "page": 1})
+
+    @property
+    def collapsing(self) -> bool:
+        """Fold copies into one hit: asked for, and not listing one cluster's copies."""
+        return self.collapse and not self.cluster
 
     @property
     def start(self) -> datetime | None:
@@ -134,6 +150,10 @@ class SearchRequest:
             pairs.append(("from", req.date_from.isoformat()))
         if req.date_to:
             pairs.append(("to", req.date_to.isoformat()))
+        if req.cluster:
+            pairs.append(("cluster", req.cluster))
+        if not req.collapse:
+            pairs.append(("collapse", "0"))
         if not req.sort_is_default:
             pairs.append(("sort", req.sort))
         if req.page != 1:
@@ -154,6 +174,8 @@ class SearchRequest:
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,
+            "cluster": self.cluster or None,
+            "collapse": self.collapse,
         }
 
 

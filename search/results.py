@@ -59,6 +59,52 @@ class FacetList:
 
 
 @dataclasses.dataclass(frozen=True)
+class Copy:
+    """One article of a cluster of copies (a syndicated or republished story)."""
+
+    id: str
+    slug: str
+    title: str
+    outlet: str
+    published: datetime | None
+    first: bool = False  # the earliest copy ("first seen")
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published.isoformat() if self.published else None,
+            "first": self.first,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Cluster:
+    """The story an article belongs to, when it has copies."""
+
+    id: str
+    size: int  # articles in the cluster, this one included
+    outlets: int  # distinct outlets among them
+    first: Copy
+
+    @property
+    def other_outlets(self) -> int:
+        """Outlets that ran the story besides the one of the article at hand."""
+        return self.outlets - 1
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "outlets": self.outlets,
+            "first": {"id": self.first.id, "outlet": self.first.outlet,
+                      "published": self.first.published.isoformat() if self.first.published else None},
+        }
+
+
+@dataclasses.dataclass(frozen=True)
 class Hit:
     id: str
     slug: str
@@ -71,6 +117,7 @@ class Hit:
     score: float | None = None
     teaser_parts: tuple[str, ...] = ()  # the teaser's fragments (HTML), for narrow screens
     title_html: str = ""  # the title, escaped, with the query's words in <mark>
+    cluster: Cluster | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -83,6 +130,7 @@ class Hit:
             "url": self.url,
             "teaser": self.teaser_html,
             "title_html": self.title_html,
+            "cluster": self.cluster.to_dict() if self.cluster else None,
         }
 
 
@@ -97,6 +145,8 @@ class SearchResult:
     relaxation: Relaxation | None = None  # no article had every word: what was left out
     took_ms: float = 0.0
     index_build: str = ""
+    stories: int | None = None  # how many stories the ``total`` articles form
+    collapsed: bool = False  # one hit per story (copies folded into it)
     timeline: Timeline | None = None
 
     @property
@@ -109,7 +159,8 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        listed = self.stories if self.collapsed and self.stories is not None else self.total
+        return max(1, -(-listed // self.per_page))
 
     @property
     def first(self) -> int:
@@ -127,6 +178,8 @@ class SearchResult:
             "query": self.request.q,
             "request": self.request.to_dict(),
             "total": self.total,
+            "stories": self.stories,
+            "collapsed": self.collapsed,
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,

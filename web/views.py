@@ -15,6 +15,7 @@ from search.engine import SearchEngine
 from search.request import MAX_FACET_LIMIT, SearchRequest, facet_list_args
 
 bp = Blueprint("artsearch", __name__)
+SIMILAR_COUNT = 5
 
 SYNTAX_HELP = (
     ("vaccine flu", "articles with both words (any form: vaccines, vaccinated)"),
@@ -112,12 +113,21 @@ def article(article_id: str, slug: str | None):
         return redirect(url_for("artsearch.article", **values), 301)
     body_html = engine().highlight_article(found, q)
     title_html = engine().highlight_title(found, q)
-    return render_template("article.html", article=found, body_html=body_html, title_html=title_html, q=q)
+    return render_template("article.html", article=found, body_html=body_html, title_html=title_html, q=q,
+                           copies=engine().copies(found.id), similar=engine().similar(found.id, SIMILAR_COUNT))
 
 
 @bp.route("/api/articles/<article_id:article_id>")
 def article_json(article_id: str):
-    return jsonify(engine().get_article(article_id).to_dict())
+    data = engine().get_article(article_id).to_dict()
+    data["copies"] = [c.to_dict() for c in engine().copies(article_id)]
+    return jsonify(data)
+
+
+@bp.route("/api/articles/<article_id:article_id>/similar")
+def similar_json(article_id: str):
+    hits = engine().similar(article_id, SIMILAR_COUNT)
+    return jsonify({"id": article_id, "results": [h.to_dict() for h in hits]})
 
 
 @bp.route("/favicon.ico")

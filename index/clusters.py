@@ -1,0 +1,283 @@
+"""Syndication clusters: articles whose bodies are (near-)copies of each other.
+
+Each body becomes a set of word shingles (``SHINGLE_WORDS`` consecutive words, case-folded)
+and a MinHash signature (datasketch). After every reindex commit, datasketch's MinHash LSH
+finds candidate pairs among the live documents; a candidate pair joins one cluster when
+the signatures estimate a Jaccard similarity of at least ``THRESHOLD``. Clusters are the
+connected components of those pairs; an article with no copy has no cluster.
+
+Signatures are the expensive part, so they are kept in ``signatures.sqlite`` beside the
+builds, keyed by a hash of the body's words: an incremental run computes signatures only
+for bodies it has never seen, and a ``--full`` rebuild reuses every unchanged one. Equal
+bodies have equal keys and equal signatures, so exact copies always share a cluster.
+
+The cluster id is derived from the smallest article id in the cluster, so the same
+membership gives the same id on every build; only documents whose cluster id changes
+are rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .models import Article
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and datasketch (which loads scipy: seconds on a busy machine) are imported where
+# they are used, so searching, serving and an unchanged reindex never pay for them.
+
+# Chosen on a labelled sample of FakeHealth + FakeNewsNet pairs (docs/decisions.md,
+# bench/clusters_eval.py).
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+THRESHOLD = 0.5
+SEED = 1
+SCHEME = "affine32"  # datasketch 2.x: 32-bit hash values, stored as 4 bytes each
+
+# A body with fewer shingles than this is only ever clustered with exact copies: a few
+# words in common say nothing about two short texts (mail-list messages that differ by a
+# number, captions), and their many chance matches would chain into huge clusters.
+MIN_NEAR_SHINGLES = 20
+
+SIGNATURES_FILE = "signatures.sqlite"
+_WORD = re.compile(r"\w+")
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterParams:
+    shingle_words: int = SHINGLE_WORDS
+    num_perm: int = NUM_PERM
+    threshold: float = THRESHOLD
+
+    @property
+    def tag(self) -> str:
+        """What a stored signature depends on (the threshold is applied later)."""
+        return f"w{self.shingle_words}-p{self.num_perm}-s{SEED}-{SCHEME}-v2"
+
+
+DEFAULT_PARAMS = ClusterParams()
+
+
+def body_words(text: str) -> list[str]:
+    """The words a body is compared by: case-folded runs of letters and digits."""
+    return _WORD.findall(text.casefold())
+
+
+def body_key(words: list[str]) -> str:
+    """A 64-bit hex key for a body's words: equal word sequences, equal keys."""
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def shingles(words: list[str], size: int) -> set[bytes]:
+    """Word ``size``-grams; a body shorter than that is one shingle of all its words."""
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")}
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+class Sketcher:
+    """Compute MinHash signatures with one shared set of permutations."""
+
+    def __init__(self, params: ClusterParams = DEFAULT_PARAMS):
+        self.params = params
+        self._template: Any = None  # a datasketch MinHash, made on first use
+
+    def sketch(self, words: list[str]) -> np.ndarray:
+        """The body's shingle count followed by its MinHash signature (uint32 each)."""
+        import numpy as np
+        from datasketch import MinHash
+
+        if self._template is None:
+            self._template = MinHash(num_perm=self.params.num_perm, seed=SEED, scheme=SCHEME)
+        found = shingles(words, self.params.shingle_words)
+        minhash = self._template.copy()
+        minhash.update_batch(found)
+        return np.concatenate(([len(found)], minhash.hashvalues)).astype("<u4")
+
+
+class SignatureStore:
+    """Sketches (shingle count + signature) by body key in SQLite; a change of parameters
+    starts a new table."""
+
+    def __init__(self, path: Path, params: ClusterParams = DEFAULT_PARAMS):
+        self.path = Path(path)
+        self.params = params
+        self._table = "sig_" + re.sub(r"\W", "_", params.tag)
+        self.db = sqlite3.connect(str(self.path))
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {self._table} (key INTEGER PRIMARY KEY, sig BLOB NOT NULL)")
+        # Tables of other parameters are stale (their signatures can never be used again).
+        for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+            if name.startswith("sig_") and name != self._table:
+                self.db.execute(f"DROP TABLE {name}")
+        self.db.commit()
+
+    @staticmethod
+    def _int(key: str) -> int:
+        # SQLite integers are signed 64-bit.
+        return int.from_bytes(bytes.fromhex(key), "big", signed=True)
+
+    def has(self, key: str) -> bool:
+        return self.db.execute(f"SELECT 1 FROM {self._table} WHERE key=?", (self._int(key),)).fetchone() is not None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        found: dict[str, np.ndarray] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            by_int = {self._int(k): k for k in chunk}
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self.db.execute(f"SELECT key, sig FROM {self._table} WHERE key IN ({marks})", list(by_int)):
+                found[by_int[key]] = np.frombuffer(blob, dtype="<u4")
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        self.db.executemany(
+            f"INSERT OR REPLACE INTO {self._table} (key, sig) VALUES (?, ?)",
+            ((self._int(k), v.astype("<u4").tobytes()) for k, v in items.items()),
+        )
+        self.db.commit()
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Delete signatures of bodies no longer indexed; return how many went."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM live")
+        self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((self._int(k),) for k in keys))
+        gone = self.db.execute(f"DELETE FROM {self._table} WHERE key NOT IN (SELECT key FROM live)").rowcount
+        self.db.commit()
+        return gone
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class ClusterSketches:
+    """The signature side of one reindex run: a key per body, a signature per new key."""
+
+    def __init__(self, root: Path, params: ClusterParams = DEFAULT_PARAMS):
+        self.params = params
+        self.sketcher = Sketcher(params)
+        self.store = SignatureStore(Path(root) / SIGNATURES_FILE, params)
+        self.pending: dict[str, np.ndarray] = {}
+        self.computed = 0
+
+    def add(self, body: str) -> str:
+        """Return the body's key, computing (and queueing) its signature if it is new."""
+        words = body_words(body)
+        key = body_key(words)
+        if key not in self.pending and not self.store.has(key):
+            self.pending[key] = self.sketcher.sketch(words)
+            self.computed += 1
+            if len(self.pending) >= 5000:
+                self.flush()
+        return key
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.put_many(self.pending)
+            self.pending = {}
+
+    def sketches(self, keys: set[str], body_of) -> dict[str, np.ndarray]:
+        """Sketches for ``keys``; one missing from the store is computed from ``body_of(key)``."""
+        self.flush()
+        found = self.store.get_many(keys)
+        missing = {k: self.sketcher.sketch(body_words(body_of(k))) for k in keys - found.keys()}
+        if missing:
+            self.computed += len(missing)
+            self.store.put_many(missing)
+            found.update(missing)
+        return found
+
+    def close(self) -> None:
+        self.flush()
+        self.store.close()
+
+
+def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAULT_PARAMS) -> list[set[str]]:
+    """Group body keys into components of pairs with estimated Jaccard >= threshold.
+
+    LSH (banded signatures, datasketch) proposes candidates; each candidate is confirmed
+    against the signatures, which drops most of LSH's false positives. Bodies with fewer
+    than ``MIN_NEAR_SHINGLES`` shingles take no part (exact copies still share a key).
+    Returns only groups of two or more keys.
+    """
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    signatures = {key: sketch[1:] for key, sketch in sketches.items() if sketch[0] >= MIN_NEAR_SHINGLES}
+    for key in sorted(signatures):
+        sig = signatures[key]
+        parent[key] = key
+        lean = LeanMinHash(seed=SEED, hashvalues=sig, scheme=SCHEME)
+        for other in lsh.query(lean):
+            a, b = find(key), find(other)
+            # Already joined through another copy: no need to compare (keeps big clusters linear).
+            if a != b and float(np.mean(sig == signatures[other])) >= params.threshold:
+                parent[max(a, b)] = min(a, b)
+        lsh.insert(key, lean, check_duplication=False)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for key in parent:
+        groups[find(key)].add(key)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def cluster_id(member_ids: Iterable[str]) -> str:
+    """A short, URL-safe id that depends only on the cluster's smallest article id."""
+    return "c" + hashlib.blake2b(min(member_ids).encode("utf-8"), digest_size=6).hexdigest()
+
+
+def assign_cluster_ids(keys_by_id: dict[str, str], groups: list[set[str]]) -> dict[str, str]:
+    """Map article id -> cluster id for every article that has at least one copy.
+
+    Articles with equal bodies share a key, so a key with several articles is a cluster
+    even when no other body is near it.
+    """
+    ids_by_key: dict[str, list[str]] = defaultdict(list)
+    for article_id, key in keys_by_id.items():
+        ids_by_key[key].append(article_id)
+    grouped = {k for g in groups for k in g}
+    components = [[i for k in g for i in ids_by_key[k]] for g in groups]
+    components += [ids for k, ids in ids_by_key.items() if k not in grouped and len(ids) > 1]
+    out: dict[str, str] = {}
+    for members in components:
+        cid = cluster_id(members)
+        for article_id in members:
+            out[article_id] = cid
+    return out
+
+
+def aware_utc(value) -> datetime | None:
+    """A stored (naive UTC) datetime as an aware one; anything else is no date."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return None
+
+
+def article_from_stored(fields: dict) -> Article:
+    """Rebuild an ``Article`` from a document's stored fields (all of them are stored)."""
+    return Article(
+        id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""),
+        slug=fields.get("slug", ""), authors=tuple(fields.get("authors") or ()),
+        outlet=fields.get("outlet", ""), published=aware_utc(fields.get("published")),
+        url=fields.get("url", ""), language=fields.get("language", ""),
+    )

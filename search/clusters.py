@@ -1,0 +1,148 @@
+"""Read side of syndication clusters: who copies whom, collapsed result pages, similar articles.
+
+Clusters are computed at index time (``index/clusters.py``) and stored as the ``cluster``
+field. Per reader generation ``ClusterColumns`` reads that field's postings once (only
+clustered documents have any) into per-document cluster numbers; the first copy of each
+cluster (earliest publication, undated last) comes from the view's date order.
+
+A collapsed page shows one hit per story: the best-placed copy in the page's order
+stands for its cluster, and the others are left out of that page (``total`` still
+counts every article; ``stories`` says how many stories they form).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+from whoosh import query as wq
+
+from index.clusters import aware_utc
+
+from .results import Cluster, Copy, Hit
+
+FIELD = "cluster"
+# Key terms taken from an article to find similar ones (Whoosh's "more like this").
+SIMILAR_TERMS = 15
+SIMILAR_TEXT_CHARS = 20_000
+
+
+class ClusterColumns:
+    """For one reader: each clustered document's cluster and each cluster's members."""
+
+    def __init__(self, reader, oldest_rank: Sequence[int], outlet_of: Sequence[int]):
+        size = reader.doc_count_all()
+        self.cluster_of: list[int] = [-1] * size
+        self.ids: list[str] = []
+        self.members: list[tuple[int, ...]] = []
+        self.outlets: list[int] = []
+        if FIELD in reader.schema:
+            for term in reader.lexicon(FIELD):
+                # Deleted documents have no postings, so a cluster may shrink to one.
+                docs = sorted(reader.postings(FIELD, term).all_ids(), key=lambda d: (oldest_rank[d], d))
+                if len(docs) < 2:
+                    continue
+                number = len(self.ids)
+                self.ids.append(term.decode("utf-8"))
+                self.members.append(tuple(docs))
+                self.outlets.append(len({outlet_of[d] for d in docs}))
+                for d in docs:
+                    self.cluster_of[d] = number
+        self.by_id = {cid: n for n, cid in enumerate(self.ids)}
+        self.clustered = frozenset(d for docs in self.members for d in docs)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def docs_in(self, cluster_id: str) -> frozenset[int]:
+        number = self.by_id.get(cluster_id)
+        return frozenset(self.members[number]) if number is not None else frozenset()
+
+    def copies_of(self, doc: int) -> tuple[int, ...]:
+        """Every document of ``doc``'s cluster in first-seen order (empty: no copies)."""
+        number = self.cluster_of[doc]
+        return self.members[number] if number >= 0 else ()
+
+    def story_count(self, docs: frozenset[int]) -> int:
+        """How many stories ``docs`` form: clustered copies count once per cluster."""
+        clustered = docs & self.clustered
+        if not clustered:
+            return len(docs)
+        return len(docs) - len(clustered) + len(set(map(self.cluster_of.__getitem__, clustered)))
+
+    def collapse(self, ranked: Sequence[int]) -> list[int]:
+        """Keep the first document of each story from ``ranked``, in order."""
+        seen: set[int] = set()
+        out = []
+        for d in ranked:
+            number = self.cluster_of[d]
+            if number >= 0:
+                if number in seen:
+                    continue
+                seen.add(number)
+            out.append(d)
+        return out
+
+    def page(self, fetch: Callable[[int], list[int]], offset: int, count: int, total: int) -> list[int]:
+        """One page of stories, from ``fetch(n)`` = the first n of the ``total`` matching
+        documents in order.
+
+        Starts with twice the documents the page needs and fetches more only when
+        copies used them up, so a page costs about what an uncollapsed one does.
+        """
+        wanted = offset + count
+        n = min(wanted * 2 + 10, total)
+        while True:
+            docs = fetch(n)
+            stories = self.collapse(docs)
+            if len(stories) >= wanted or n >= total:
+                return stories[offset:wanted]
+            n = min(n * 4, total)
+
+    def cluster(self, doc: int, stored_fields: Callable[[int], dict]) -> Cluster | None:
+        number = self.cluster_of[doc]
+        if number < 0:
+            return None
+        first = self.members[number][0]
+        return Cluster(
+            id=self.ids[number], size=len(self.members[number]), outlets=self.outlets[number],
+            first=make_copy(first, stored_fields(first), first=True),
+        )
+
+    def annotate(self, hits: Sequence[Hit], docs: Sequence[int], stored_fields: Callable[[int], dict]) -> tuple[Hit, ...]:
+        """Return ``hits`` (one per document in ``docs``) with their cluster attached."""
+        return tuple(
+            dataclasses.replace(hit, cluster=self.cluster(doc, stored_fields)) if self.cluster_of[doc] >= 0 else hit
+            for hit, doc in zip(hits, docs, strict=True)
+        )
+
+
+def make_copy(doc: int, fields: dict, *, first: bool = False) -> Copy:
+    return Copy(
+        id=fields["id"], slug=fields.get("slug", ""), title=fields.get("title", ""),
+        outlet=fields.get("outlet", ""), published=aware_utc(fields.get("published")), first=first,
+    )
+
+
+def copies(columns: ClusterColumns, doc: int, stored_fields: Callable[[int], dict]) -> tuple[Copy, ...]:
+    """Every copy of ``doc``'s story (itself included), first seen first."""
+    members = columns.copies_of(doc)
+    return tuple(make_copy(d, stored_fields(d), first=i == 0) for i, d in enumerate(members))
+
+
+def similar_docs(searcher, columns: ClusterColumns, doc: int, limit: int) -> list[tuple[int, float]]:
+    """Documents most like ``doc`` by its key terms, one per story, leaving out its own copies."""
+    fields = searcher.stored_fields(doc)
+    english = fields.get("language", "") in ("", "en")
+    field = "body" if english else "body_intl"
+    text = fields.get("body", "")[:SIMILAR_TEXT_CHARS]
+    terms = searcher.key_terms_from_text(field, text, numterms=SIMILAR_TERMS)
+    if not terms:
+        return []
+    query = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
+    mask = set(columns.copies_of(doc)) | {doc}
+    # Extra hits so that collapsing copies of one story still fills the block.
+    results = searcher.search(query, limit=limit * 3 + 5, mask=mask)
+    scores = {hit.docnum: hit.score for hit in results}
+    kept = columns.collapse([hit.docnum for hit in results])[:limit]
+    return [(d, scores[d]) for d in kept]
