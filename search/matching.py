@@ -77,15 +77,21 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
             break
         best = narrower
         kept.append(unit)
-    if not kept:
+    if not best or not (kept or fixed):
         return Match(query, docs, required)
     # Every article with the explicit clauses and any word, the best ones first: a long
     # question's relevant articles rarely have every one of its rarest words. Function
     # words ("the", "of") alone do not make an article a match.
     content = [u for u in order if not u.function_word] or order
-    anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
     present = [u.query for u in content]
-    relaxed_query = _or_all(present) if not fixed else wq.And([u.query for u in fixed] + [_or_all(present)])
+    if fixed:
+        # The explicit clauses are what is required; the words only rank.
+        anyword = base
+        required_query = _and_all([u.query for u in fixed])
+        relaxed_query = wq.AndMaybe(required_query, _or_all(present)) if present else required_query
+    else:
+        anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
+        relaxed_query = _or_all(present)
     if parsed.excluded is not None:
         relaxed_query = wq.AndNot(relaxed_query, parsed.excluded)
     dropped = [u for u in required if u.relaxable and u not in kept]
@@ -93,6 +99,10 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     relaxation = Relaxation(kept=len(required) - len(dropped), total=len(required),
                             dropped=tuple(u.label for u in dropped))
     return Match(relaxed_query.normalize(), anyword, required, relaxation)
+
+
+def _and_all(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
 def _or_all(queries: list[wq.Query]) -> wq.Query:

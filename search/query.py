@@ -61,7 +61,7 @@ _CAPS_TEXT = re.compile(r"[^\W\d_]")
 # Question scaffolding: word sequences at the start (or end) of a query that ask rather
 # than say what is sought. Longest first.
 _LEADING_SCAFFOLDS = tuple(tuple(s.split()) for s in sorted((
-    "is it true that", "is it true", "it is true that", "is this true", "is it a fact that",
+    "is it true that", "is it true", "it is true that", "is it really true that", "is it really true", "is this true", "is it a fact that",
     "is it correct that", "is it right that", "is it possible to", "is it possible that",
     "is there", "are there", "is there any", "are there any", "can we", "can one", "true or false", "fact check", "did you know that",
     "did you know", "i heard that", "i read that", "someone said that", "they say that",
@@ -553,10 +553,13 @@ def _mark_scaffolding_units(units: list[Unit]) -> None:
         return whole
 
     end = 0
-    for pattern in _LEADING_SCAFFOLDS:
-        n = len(pattern)
-        if n < len(seq) and tuple(seq[:n]) == pattern and mark(0, n):
-            end = n
+    for _ in range(3):  # stacked: "fact check: is it really true that ..."
+        for pattern in _LEADING_SCAFFOLDS:
+            n = len(pattern)
+            if end + n < len(seq) and tuple(seq[end:end + n]) == pattern and mark(end, end + n):
+                end += n
+                break
+        else:
             break
     if end and end < len(seq) - 1 and seq[end] == "that" and mark(end, end + 1):
         end += 1

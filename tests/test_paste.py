@@ -31,6 +31,8 @@ PASTES = [
     ("Regular breast cancer screen-\ning saves lives,\na review of trials concluded.", "a7"),
     # Curly quotes, a curly apostrophe and an ellipsis marking left-out words.
     ("\u201cDoctors don\u2019t expect \u2026 to last.\u201d", "a11"),
+    # A quoted sentence wrapped in a question whose other words the article lacks.
+    ("Fact check: is it really true that \u201cdoctors don\u2019t expect the trend to last\u201d, she wrote?", "a11"),
     # Brackets, a slash, dashes and repeated punctuation.
     ("[Hospital] funding will rise next year -- the government announced!!!", "a6"),
     ("flu vaccine / influenza vaccination \u2013 the best protection (doctors said)...", "a2"),
