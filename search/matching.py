@@ -1,9 +1,10 @@
 """The matching strategy: which words a result must contain.
 
-Every word is required when some article has them all. Otherwise bare words are left out
-one at a time, the most common first (the least telling: "the", "true"), keeping the
-rarest to the last, like Meilisearch's ``frequency`` matching strategy; a word no article
-contains is left out at once. Phrases, ``field:`` clauses, wildcards and OR groups are
+Every word is required when some article has them all. Otherwise as few bare words as
+possible are left out (what the closest articles lack), and of equally close choices the
+most common words (the least telling: "the", "true"), keeping the rarest, like
+Meilisearch's ``frequency`` matching strategy; a word no article contains is left out at
+once. Phrases, ``field:`` clauses, wildcards and OR groups are
 what the user asked for explicitly and stay required; question scaffolding ("is it true
 that") is never required. ``Relaxation`` says what was left out, for the page and JSON.
 """
@@ -68,17 +69,22 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     order = sorted((u for u in relaxable if freq[u] > 0), key=lambda u: (freq[u], relaxable.index(u)))
     base = docs_of(parsed.with_units(fixed)) if fixed or parsed.excluded is not None else docs_of(None)
     unit_docs = {u: docs_of(u.query) for u in order}
-    # Keep the rarest words while some article has them all; the rest are not required.
-    best = base
-    kept: list[Unit] = []
+    # The closest articles: those with the most words. Of their word sets, the one that
+    # leaves out the most common words decides what the page says was not required, so
+    # "kept of total" is true of the best results (a greedy pass from the rarest word
+    # stopped at the first word that emptied the set and could say 1 of 4 when 3 was there).
+    counts: dict[int, int] = {}
     for unit in order:
-        narrower = best & unit_docs[unit]
-        if not narrower:
-            break
-        best = narrower
-        kept.append(unit)
-    if not best or not (kept or fixed):
+        for doc in unit_docs[unit] & base:
+            counts[doc] = counts.get(doc, 0) + 1
+    if not base or not (counts or fixed):
         return Match(query, docs, required)
+    kept: frozenset[Unit] = frozenset()
+    if counts:
+        most = max(counts.values())
+        kept_sets = {frozenset(u for u in order if doc in unit_docs[u])
+                     for doc, count in counts.items() if count == most}
+        kept = min(kept_sets, key=lambda units: sorted((freq[u], relaxable.index(u)) for u in units))
     # Every article with the explicit clauses and any word, the best ones first: a long
     # question's relevant articles rarely have every one of its rarest words. Function
     # words ("the", "of") alone do not make an article a match.

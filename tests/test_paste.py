@@ -88,3 +88,18 @@ def test_cli_search_with_pasted_multiline_text(index_dir):
     text = artsearch("search", "Is it true that", "waiting times at hospitals fell?", "--index", index_dir)
     assert text.returncode == 0, text.stderr
     assert "id a11" in text.stdout.split("\n\n")[1]
+
+
+def test_relaxed_note_counts_the_words_the_best_articles_really_have(client, fixture_records):
+    # "autism" is the rarest word (a1 only) but a1 has none of the others, while a7 and
+    # a8 have the other three: the closest articles have 3 of 4 words, not 1 of 4.
+    q = "autism breast cancer screening"
+    words = q.split()
+    bodies = {r["id"]: f"{r.get('title', '')} {r.get('body', '')}".lower() for r in fixture_records}
+    assert not [i for i, text in bodies.items() if all(w in text for w in words)]
+    best = max(sum(w in text for w in words) for text in bodies.values())
+    data = api(client, q)
+    assert data["relaxed"]["kept"] == best == 3
+    assert data["relaxed"]["dropped"] == ["autism"]
+    assert sum(w in bodies[ids(data)[0]] for w in words) == best
+    assert any(f"showing articles with {best} of 4" in n for n in data["notes"])
