@@ -134,8 +134,13 @@ class ParsedQuery:
 def normalise_query_text(text: str) -> str:
     """NFC, straight quotes, typographic joins undone, collapsed whitespace."""
     text = unicodedata.normalize("NFC", text or "").translate(_QUOTES)
-    text = _LINE_BREAK_HYPHEN.sub("", _INVISIBLE.sub("", text))
+    text = join_line_break_hyphens(_INVISIBLE.sub("", text))
     return " ".join(text.split())
+
+
+def join_line_break_hyphens(text: str) -> str:
+    """Undo typesetting's hyphenation at a line break: "infor-\nmation" -> "information"."""
+    return _LINE_BREAK_HYPHEN.sub("", text)
 
 
 def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> ParsedQuery:

@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timezone
 from index.config import Config
 from index.errors import InvalidFilterError
 
+from .query import join_line_break_hyphens
+
 SORTS = ("relevance", "newest", "oldest")
 FILTER_KEYS = ("author", "outlet", "year")
 CLUSTER_ID = re.compile(r"c[0-9a-f]{12}")
@@ -51,7 +53,9 @@ class SearchRequest:
             values = getlist(key)
             return str(values[0]).strip() if values else ""
 
-        q = " ".join(first("q").split())
+        # A word hyphenated at a line break ("infor-\nmation") is joined before the
+        # line break is collapsed into a space, which would split it in two.
+        q = " ".join(join_line_break_hyphens(first("q")).split())
         q_cut = len(q) > config.max_query_chars
         q = q[: config.max_query_chars]
         filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}

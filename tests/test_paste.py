@@ -103,3 +103,15 @@ def test_relaxed_note_counts_the_words_the_best_articles_really_have(client, fix
     assert data["relaxed"]["dropped"] == ["autism"]
     assert sum(w in bodies[ids(data)[0]] for w in words) == best
     assert any(f"showing articles with {best} of 4" in n for n in data["notes"])
+
+
+def test_a_word_hyphenated_at_a_line_break_is_one_word_through_api_and_cli(client, index_dir):
+    # "hos-\npitals" from a PDF is "hospitals" (a11 only); the request collapsed the line
+    # break to a space first, so the query parser saw "hos- pitals": two non-words.
+    pasted = "Waiting times at hos-\npitals fell"
+    data = api(client, pasted)
+    assert ids(data) == ["a11"] and data["relaxed"] is None
+    done = artsearch("search", pasted, "--index", index_dir, "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert [r["id"] for r in out["results"]] == ["a11"] and out["relaxed"] is None
