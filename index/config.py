@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
@@ -34,6 +35,10 @@ class Config:
     max_page_size: int = 100
     facet_size: int = 10
     teaser_chars: int = 240
+    # The public address the site is reached at ("https://news.example.org"), for the
+    # absolute links of Atom feeds; empty: feeds link with host-relative URLs. Never taken
+    # from a request's Host header (a forged Host would put its links into cached feeds).
+    base_url: str = ""
 
     # Limits (see LIMITS below for what each one bounds) ------------------------------
     timeout: float = 2.0
@@ -53,6 +58,7 @@ class Config:
             raise ValueError("facet_size must be at least 1")
         if not 0 < self.timeout <= 3600:
             raise ValueError(f"timeout must be between 0 and 3600 seconds; got {self.timeout}")
+        object.__setattr__(self, "base_url", _check_base_url(self.base_url))
         for limit in LIMITS:
             value = getattr(self, limit.field)
             if limit.field != "timeout" and (not isinstance(value, int) or value < 1):
@@ -73,6 +79,8 @@ class Config:
         index = env.get("ARTSEARCH_INDEX") or env.get("ARTSEARCH_INDEX_DIR")
         if index:
             values["index_dir"] = Path(index)
+        if env.get("ARTSEARCH_BASE_URL", "").strip():
+            values["base_url"] = env["ARTSEARCH_BASE_URL"].strip()
         numeric = [("page_size", "ARTSEARCH_PAGE_SIZE")] + [(limit.field, limit.env) for limit in LIMITS]
         for field, name in numeric:
             text = env.get(name, "").strip()
@@ -85,6 +93,18 @@ class Config:
                 raise ValueError(f"{name} must be a {'number' if kind is float else 'whole number'}; got {text!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _check_base_url(text: str) -> str:
+    """``text`` as a base URL without its trailing slash; ``ValueError`` unless it is an
+    http(s) URL with a host and no query or fragment."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"ARTSEARCH_BASE_URL must be an http(s) URL such as https://news.example.org; got {text!r}")
+    return text.rstrip("/")
 
 
 LIMITS = (

@@ -44,7 +44,9 @@ def check_rfc4287(xml: bytes) -> ET.Element:
         rfc3339(entry.findtext(ATOM + "updated"))
         assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None
         alternates = [link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]
-        assert len(alternates) == 1 and alternates[0].get("href", "").startswith("http")
+        # Absolute under the configured base URL, else host-relative (an IRI reference,
+        # resolved against the feed's own address: RFC 4287 section 2 and RFC 3986).
+        assert len(alternates) == 1 and alternates[0].get("href", "").startswith(("http", "/"))
         # An entry without content must have a summary (4.1.1.1) here always: the teaser.
         assert entry.find(ATOM + "summary") is not None or entry.find(ATOM + "content") is not None
     return feed
@@ -124,12 +126,56 @@ def test_entry_ids_are_stable_across_full_rebuilds(tmp_path):
         ids.append([e.id for e in parsed.entries])
     assert builds[0] != builds[1]
     assert ids[0] == ids[1]
-    assert ids[0][0].startswith("tag:localhost,2026:article:")
+    assert ids[0][0].startswith("tag:artsearch,2026:article:")
     assert ids[0][0].endswith(":" + quote(ids[0][0].rsplit(":", 1)[1], safe=""))
 
 
-@pytest.mark.parametrize("host", ["news.example.org", "127.0.0.1:8080"])
-def test_tag_authority_is_the_host_without_port(client, host):
-    parsed = feedparser.parse(client.get("/search.atom", headers={"Host": host}).data)
-    assert parsed.feed.id.startswith(f"tag:{host.split(':')[0]},2026:search")
-    assert all(e.id.startswith(f"tag:{host.split(':')[0]},2026:article:") for e in parsed.entries)
+def feed_links(xml: bytes) -> list[str]:
+    feed = ET.fromstring(xml)
+    return [link.get("href") for link in feed.iter(ATOM + "link") if link.get("rel", "alternate") != "related"]
+
+
+def test_host_header_never_reaches_the_feed(client):
+    """A forged Host header must not put its links into a (cacheable) feed, and the
+    same feed read under two host names has the same ids."""
+    plain = client.get("/search.atom?q=cancer")
+    forged = client.get("/search.atom?q=cancer", headers={"Host": "evil.com"})
+    other = client.get("/search.atom?q=cancer", headers={"Host": "news.example.org:8080"})
+    assert b"evil.com" not in forged.data
+    links = feed_links(forged.data)
+    assert len(links) > 2
+    assert all(link.startswith("/") and not urlsplit(link).netloc for link in links)
+    ids = [[e.id for e in feedparser.parse(r.data).entries] for r in (plain, forged, other)]
+    assert ids[0] and ids[0] == ids[1] == ids[2]
+    assert all(i.startswith("tag:artsearch,2026:article:") for i in ids[0])
+    assert feedparser.parse(forged.data).feed.id == feedparser.parse(other.data).feed.id
+    check_rfc4287(forged.data)
+
+
+def test_relative_links_resolve_against_the_feed_address(client):
+    response = client.get("/search.atom?q=cancer")
+    parsed = feedparser.parse(response.data, response_headers={
+        "content-location": "https://news.example.org/search.atom", "content-type": response.content_type})
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.feed.link.startswith("https://news.example.org/?q=cancer")
+    assert parsed.entries and all(e.link.startswith("https://news.example.org/articles/") for e in parsed.entries)
+    assert client.get(urlsplit(parsed.entries[0].link).path).status_code == 200
+
+
+def test_configured_base_url_makes_links_absolute(index_dir):
+    app = create_app(Config(index_dir=index_dir, base_url="https://news.example.org/"))
+    data = app.test_client().get("/search.atom?q=cancer", headers={"Host": "evil.com"}).data
+    assert b"evil.com" not in data
+    links = feed_links(data)
+    assert links and all(link.startswith("https://news.example.org/") for link in links)
+    self_link = [link.get("href") for link in ET.fromstring(data).findall(ATOM + "link") if link.get("rel") == "self"]
+    assert self_link == ["https://news.example.org/search.atom?q=cancer"]
+    check_rfc4287(data)
+
+
+def test_base_url_from_the_environment():
+    assert Config.from_env({"ARTSEARCH_BASE_URL": "https://a.example/x/"}).base_url == "https://a.example/x"
+    assert Config.from_env({}).base_url == ""
+    for bad in ("news.example.org", "ftp://a.example", "https://a.example/?q=1"):
+        with pytest.raises(ValueError, match="ARTSEARCH_BASE_URL"):
+            Config.from_env({"ARTSEARCH_BASE_URL": bad})

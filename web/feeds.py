@@ -1,7 +1,10 @@
 """``/search.atom``: any search, with its filters, as an Atom feed (RFC 4287), newest first.
 
-Entry ids are tag URIs (RFC 4151) built from the article id, so they survive reindexes
-and full rebuilds: a feed reader never shows an article twice because the index changed.
+Entry ids are tag URIs (RFC 4151) built from a fixed authority and the article id, so they
+survive reindexes and full rebuilds and do not depend on the host name the feed was read
+under: a feed reader never shows an article twice. Links never come from the request's
+Host header (a forged one would put its links into a cached feed): they are absolute under
+``Config.base_url`` when it is set, else host-relative ("/article/…").
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from .views import engine
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
-# The date part of the tag URIs. It must never change, or every entry id changes.
+# The tag URIs' authority and date. They must never change, or every entry id changes.
+TAG_AUTHORITY = "artsearch"
 TAG_DATE = "2026"
 
 
@@ -32,8 +36,14 @@ class Entry:
     link: str
 
 
-def tag_uri(authority: str, specific: str) -> str:
-    return f"tag:{authority},{TAG_DATE}:{specific}"
+def tag_uri(specific: str) -> str:
+    return f"tag:{TAG_AUTHORITY},{TAG_DATE}:{specific}"
+
+
+def public_url(path: str, config) -> str:
+    """``path`` (host-relative, from ``url_for``) under the configured public base URL,
+    or unchanged when none is configured."""
+    return config.base_url + path if config.base_url else path
 
 
 def feed_request(args, config) -> SearchRequest:
@@ -54,28 +64,33 @@ def feed_title(req: SearchRequest) -> str:
 
 @bp.route("/search.atom")
 def feed():
-    req = feed_request(request.args, engine().config)
+    config = engine().config
+    req = feed_request(request.args, config)
     result = engine().search(req)
     info = engine().info()
     indexed_at = _parse_time(info.get("updated_at")) or datetime.now(timezone.utc)
-    authority = (request.host.split(":")[0] or "localhost").lower()
     args = req.to_args(sort="newest", page=1, per_page=req.default_per_page)
     # The default sort is left out of the args; the search page shows this search newest first.
     page_args = req.to_args(page=1, per_page=req.default_per_page)
     entries = [
-        Entry(hit, tag_uri(authority, "article:" + quote(hit.id, safe="")), hit.published or indexed_at,
-              url_for("artsearch.article", article_id=hit.id, slug=hit.slug, _external=True))
+        Entry(hit, tag_uri("article:" + quote(hit.id, safe="")), hit.published or indexed_at,
+              public_url(url_for("artsearch.article", article_id=hit.id, slug=hit.slug), config))
         for hit in result.hits
     ]
     updated = max((e.updated for e in entries), default=indexed_at)
     response = make_response(render_template(
         "feed.atom.xml", result=result, entries=entries, title=feed_title(req),
-        feed_id=tag_uri(authority, "search?" + urlencode([(k, v) for k, v in args])),
-        updated=updated, self_url=request.url,
-        page_url=url_for("artsearch.search", fmt="html", _external=True) + ("?" + urlencode(page_args) if page_args else ""),
+        feed_id=tag_uri("search?" + urlencode([(k, v) for k, v in args])),
+        updated=updated,
+        self_url=public_url(url_for("feeds.feed") + _query(request.query_string.decode("utf-8", "replace")), config),
+        page_url=public_url(url_for("artsearch.search", fmt="html") + _query(urlencode(page_args)), config),
     ))
     response.mimetype = "application/atom+xml"
     return response
+
+
+def _query(text: str) -> str:
+    return "?" + text if text else ""
 
 
 def _parse_time(text) -> datetime | None:
