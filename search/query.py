@@ -160,6 +160,7 @@ def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> 
         # Nothing usable as syntax: search the words it contains, if any.
         units = parser.words_only()
         if not units:
+            notes = (*notes, "The query has no words to search for, only punctuation or symbols.")
             return ParsedQuery(text, wq.NullQuery, (), None, notes)
     _mark_scaffolding_units(units)
     parsed = ParsedQuery(text, None, tuple(units), excluded, notes)

@@ -115,3 +115,13 @@ def test_a_word_hyphenated_at_a_line_break_is_one_word_through_api_and_cli(clien
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert [r["id"] for r in out["results"]] == ["a11"] and out["relaxed"] is None
+
+
+@pytest.mark.parametrize("q", ["?!?;:()[]/...", "*", "— … –", "\"\""])
+def test_a_query_of_only_punctuation_says_it_has_no_words(client, q):
+    # The page used to advise "Try fewer words, another spelling" for a query with no words.
+    data = api(client, q)
+    assert data["total"] == 0
+    assert any("no words" in n for n in data["notes"]), data["notes"]
+    page = client.get("/", query_string={"q": q}).get_data(as_text=True)
+    assert "no words" in page
