@@ -32,6 +32,10 @@ from .request import SearchRequest
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Result order.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Result page.")
 @click.option("--per-page", default=None, type=click.IntRange(min=1), help="Results per page (max 100).")
+@click.option("--cluster", default=None, metavar="ID",
+              help="Only the copies of one story (the id printed after \"all copies:\").")
+@click.option("--every-copy", is_flag=True,
+              help="List every copy of a story, not one result per story.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's answer (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default=None,
               help="Output: text (default), the JSON API's answer, or an export as CSV or JSON Lines.")
@@ -39,7 +43,7 @@ from .request import SearchRequest
               help="With --format csv or jsonl: every match, not one page (streamed).")
 @timeout_option
 def search_command(query, index_dir: Path | None, author, outlet, year, not_author, not_outlet, not_year,
-                   date_from, date_to, sort, page, per_page, as_json, fmt, every, timeout):
+                   date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, timeout):
     """Search the index from the command line.
 
     \b
@@ -61,7 +65,7 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
     args.setlist("-outlet", not_outlet)
     args.setlist("-year", not_year)
     for key, value in (("from", date_from), ("to", date_to), ("sort", sort), ("page", page),
-                       ("per_page", per_page)):
+                       ("per_page", per_page), ("cluster", cluster), ("collapse", "0" if every_copy else None)):
         if value:
             args[key] = str(value)
     try:
@@ -94,13 +98,34 @@ def _print_result(result) -> None:
         click.echo(f"Note: {note}")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
-    click.echo(f"{plural(result.total, 'result')} ({result.took_ms:.0f} ms), page {result.page} of {result.pages}")
+    count = plural(result.total, "result")
+    if result.collapsed and result.stories is not None and result.stories != result.total:
+        # Copies are folded into one result per story: say so, as the web page does.
+        count = f"{plural(result.total, 'article')} in {result.stories:,} {'story' if result.stories == 1 else 'stories'}"
+    click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page} of {result.pages}")
     for n, hit in enumerate(result.hits, start=result.first):
         date = hit.published.date().isoformat() if hit.published else "undated"
         parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]
         click.echo(f"\n{n}. {hit.title or '(untitled)'}")
         click.echo("   " + " · ".join(p for p in parts if p))
+        if hit.cluster:
+            click.echo("   " + _copies_line(hit))
         click.echo("   " + _plain(hit.teaser_html).replace("\n", " ")[:300])
+
+
+def _copies_line(hit) -> str:
+    """The web hit's "also in N outlets · first seen" line, with the --cluster id to list them."""
+    c = hit.cluster
+    if c.other_outlets:
+        also = f"also in {plural(c.other_outlets, 'outlet')}"
+    else:
+        also = f"{c.size - 1} more {'copy' if c.size == 2 else 'copies'} in the same outlet"
+    if c.first.id == hit.id:
+        first = "first seen here"
+    else:
+        day = c.first.published.date().isoformat() if c.first.published else "undated"
+        first = f"first seen: {c.first.outlet or '(no outlet)'}, {day} (id {c.first.id})"
+    return f"{also} · {first} · all {c.size} copies: --cluster {c.id}"
 
 
 def _plain(teaser_html: str) -> str:

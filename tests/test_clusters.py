@@ -321,3 +321,47 @@ def test_fakehealth_exact_duplicates_share_a_cluster(fakehealth_rows, fakehealth
     everything = fakehealth_engine.search(SearchRequest(per_page=1))
     assert everything.total == len({r["id"] for r in fakehealth_rows})
     assert everything.stories <= everything.total - sum(len(g) - 1 for g in groups)
+
+
+# CLI ----------------------------------------------------------------------------------
+
+def run_search(index, *args: str) -> str:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run([sys.executable, "-m", "web.cli", "search", *args, "--index", str(index)],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_cli_text_says_stories_and_where_a_story_was_first_seen(cluster_index):
+    """The terminal shows what the web page shows: articles vs stories, and per folded hit
+    the other outlets, the earliest copy and how to list every copy."""
+    index = cluster_index[0]
+    stories = len(ROWS) - sum(len(s) - 1 for s in STORIES.values())
+    out = run_search(index)
+    assert out.splitlines()[0].startswith(f"{len(ROWS)} articles in {stories} stories")
+
+    wire = [r for r in ROWS if r["id"] in STORIES["w"]]
+    earliest = min((r for r in wire if r["published"]), key=lambda r: r["published"])
+    outlets = {r["outlet"] for r in wire}
+    blocks = out.split("\n\n")[1:]
+    wire_block = next(b for b in blocks if any(f"id {i}\n" in b for i in STORIES["w"]))
+    shown = next(r for r in wire if f"id {r['id']}\n" in wire_block)
+    copies_line = wire_block.splitlines()[2]
+    assert f"also in {len(outlets - {shown['outlet']})} outlets" in copies_line
+    if shown["id"] == earliest["id"]:
+        assert "first seen here" in copies_line
+    else:
+        assert f"first seen: {earliest['outlet']}, {earliest['published'][:10]} (id {earliest['id']})" in copies_line
+    cluster_id = copies_line.rsplit("--cluster ", 1)[1].strip()
+
+    members = run_search(index, "--cluster", cluster_id)
+    assert members.splitlines()[0].startswith(f"{len(STORIES['w'])} results")
+    assert {i for i in STORIES["w"] if f"id {i}\n" in members} == STORIES["w"]
+
+    every = run_search(index, "--every-copy", "--per-page", "100")
+    assert every.splitlines()[0].startswith(f"{len(ROWS)} results")
+    assert all(f"id {r['id']}\n" in every for r in ROWS)
