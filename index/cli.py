@@ -252,7 +252,8 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
     echo(f"Index {stats.index_dir} ({mode}, build {stats.build}): {plural(stats.total, 'article')}.")
     echo(f"Read {stats.read}; added {stats.added}, updated {stats.updated}, unchanged {stats.unchanged}, "
          f"deleted {stats.deleted}; {stats.changed} changed.")
-    kinds = ", ".join(f"{stats.count(k)} {k}" for k in ("skipped", "repaired", "warning", "duplicate"))
+    kinds = ", ".join([f"{stats.count('skipped')} skipped", f"{stats.count('repaired')} repaired",
+                       plural(stats.count("warning"), "warning"), plural(stats.count("duplicate"), "duplicate")])
     echo(f"Problems: {kinds}.")
     merged = [(f, stats.aliases[f]) for f in ("outlet", "author") if stats.aliases.get(f, {}).get("values_merged")]
     if merged:

@@ -34,6 +34,20 @@ def test_one_article_is_singular(one_article_index):
     assert ": 1 article." in done.stdout and not re.search(r"\b1 articles(?!/s)", done.stdout)
 
 
+def test_problem_counts_are_plural_nouns(one_article_index, tmp_path):
+    # "0 warning, 0 duplicate" and "431 warning" read as broken English.
+    _, done = one_article_index
+    assert "Problems: 0 skipped, 0 repaired, 0 warnings, 0 duplicates." in done.stdout
+    source = write_jsonl(tmp_path / "two.jsonl", [
+        {"id": "x", "title": "One", "body": "First heron.", "author": "Evolve Biosystems"},
+        {"id": "y", "title": "Two", "body": "Second heron.", "author": "Volitionrx Ltd"},
+        {"id": "x", "title": "Again", "body": "A later copy of x."},
+    ])
+    again = artsearch("reindex", source, "--index", tmp_path / "ix")
+    assert again.returncode == 0, again.stderr
+    assert "2 warnings, 1 duplicate." in again.stdout
+
+
 def test_one_result_is_singular_and_a_line_without_outlet_has_no_leading_dot(one_article_index):
     index, _ = one_article_index
     found = artsearch("search", "heron", "--index", index)

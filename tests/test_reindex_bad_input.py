@@ -44,7 +44,7 @@ def test_bad_records_do_not_abort(bad_run):
     assert report["problem_counts"] == {"skipped": 3, "repaired": 0, "warning": 2, "duplicate": 1}
     for p in report["problems"]:
         assert p["source"].endswith("bad.jsonl") and p["line"] > 0 and p["reason"]
-    assert "Problems: 3 skipped, 0 repaired, 2 warning, 1 duplicate." in done.stdout
+    assert "Problems: 3 skipped, 0 repaired, 2 warnings, 1 duplicate." in done.stdout
 
 
 def test_malformed_line(bad_run):
