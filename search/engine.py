@@ -36,7 +36,7 @@ from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_face
 from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
-from .ranking import rank
+from .ranking import Ranked, rank
 from .request import SearchRequest
 from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import suggest_query
@@ -98,6 +98,7 @@ class Matches:
     query: Any  # the Whoosh query that matched; None when browsing
     docs: frozenset[int]  # matching the words, the exclusions and every filter
     notes: tuple[str, ...]
+    found: Match | None = None  # the words' match (ranking units, relaxation)
 
 
 def _damage_checked(method):
@@ -233,11 +234,7 @@ class SearchEngine:
             if request.sort == "relevance" and found.units:
                 # The ranked listing is confined to ``final`` whenever it may differ from
                 # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
-                allow = None if final is matched and not _has_negation(query) else set(final)
-                ranked = rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
-                              searcher, query, final, allow, found.units, n,
-                              coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
-                              if found.relaxation else None)
+                ranked = self._rank(searcher, view, found, final, n, deadline)
                 for hit in ranked[:n]:
                     scores[hit.docnum] = hit.score
                 return [hit.docnum for hit in ranked[:n]]
@@ -304,23 +301,26 @@ class SearchEngine:
         found = self._match(searcher, view, parsed, deadline)
         scope = self._scope(view, request, found.query, found.docs)
         notes = tuple(parsed.notes) + ((found.relaxation.note(),) if found.relaxation else ())
-        return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes)
+        return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes, found)
 
     def iter_docs(self, matches: Matches, sort: str) -> Iterator[int]:
-        """Every matching document number in ``sort`` order, produced lazily.
+        """Every matching document number in ``sort`` order, produced lazily: the order
+        paging through the search page shows.
 
-        Date orders walk the per-generation order and yield as they go; relevance needs
-        Whoosh to score every match first (a list of numbers, not of stored rows). No
-        deadline applies: an export is one deliberate download, not a page.
+        Date orders walk the per-generation order and yield as they go. Relevance goes
+        through the page's own ranking (``_rank``: BM25F, proximity, relaxed-query
+        coverage), which scores every match first (a list of numbers, not of stored
+        rows); a query without words to rank by (browsing, only exclusions) is listed
+        newest first, as on the page. No deadline applies: an export is one deliberate
+        download, not a page.
         """
         docs = matches.docs
         if not docs:
             # Never hand Whoosh filter=set(): it reads an empty set as "no filter".
             return iter(())
-        if sort == "relevance" and matches.query is not None:
-            # Always confined to ``docs``: Whoosh's own matches can differ (negations).
-            results = matches.searcher.search(matches.query, filter=set(docs), limit=None)
-            return (docnum for _score, docnum in results.top_n)
+        if sort == "relevance" and matches.found is not None and matches.found.units:
+            ranked = self._rank(matches.searcher, matches.view, matches.found, docs, len(docs), Deadline.never())
+            return (hit.docnum for hit in ranked)
         order = matches.view.oldest if sort == "oldest" else matches.view.newest
         return filter(docs.__contains__, order)
 
@@ -331,6 +331,19 @@ class SearchEngine:
             return self._query_docs(searcher, view, query, deadline)
 
         return match(parsed, docs_of, lambda unit: unit_frequency(searcher.reader(), unit, docs_of))
+
+    def _rank(self, searcher, view: IndexView, found: Match, final: frozenset[int], wanted: int,
+              deadline: Deadline) -> list[Ranked]:
+        """The first ``wanted`` of ``final`` (non-empty) in relevance order: the one ranking
+        path of the search page and of exports, so both list the same articles in the same
+        order. The listing is confined to ``final`` whenever it may differ from Whoosh's
+        own matches: a filter, or a negation (see ``matching_docs``)."""
+        query = found.query
+        allow = None if final is found.docs and not _has_negation(query) else set(final)
+        return rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
+                    searcher, query, final, allow, found.units, wanted,
+                    coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
+                    if found.relaxation else None)
 
     def _scope(self, view: IndexView, request: SearchRequest, query, matched: frozenset[int]) -> _Scope:
         """The query's documents less the excluded facet values, and the filter sets."""

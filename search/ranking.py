@@ -61,7 +61,9 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
         if content and len(content) < len(units):
             query = (content[0] if len(content) == 1 else wq.Or(content)).normalize()
         tiers = _coverage_tiers(searcher, units, docs, coverage_of)
-        pool = _top_tiers(tiers, limit)
+        # The re-ranked head comes from the best tiers holding RERANK_WINDOW documents,
+        # whatever ``wanted`` is, so every page (and an export) agrees on the order.
+        pool = _top_tiers(tiers, RERANK_WINDOW)
         results = search(query, pool, len(pool))
     else:
         results = search(query, allow, limit)
@@ -74,6 +76,13 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
             key=lambda r: -r.score)
     if tiers:
         ranked.sort(key=lambda r: -tiers.get(r.docnum, 0.0))  # stable: score order within a tier
+        if wanted > len(ranked):
+            # Deeper pages: the next tiers, by tier then base score, after the head's.
+            more = _top_tiers(tiers, wanted) - pool
+            if more:  # never an empty allow-set: Whoosh reads it as "no filter"
+                rest = [Ranked(hit.docnum, hit.score) for hit in search(query, more, len(more))]
+                rest.sort(key=lambda r: -tiers.get(r.docnum, 0.0))
+                ranked.extend(rest)
     return ranked[:wanted]
 
 

@@ -252,3 +252,48 @@ def test_waitress_streams_exports_in_chunks(index_dir, client):
                 body = response.read().decode("utf-8")
             direct = client.get(f"/search.{fmt}?q=vaccine").get_data(as_text=True)
             assert len(body.splitlines()) == len(direct.splitlines()) > 2
+
+
+# Relevance order: an export lists what paging through the search page shows -------------
+
+RELEVANCE_QUERIES = [
+    [("q", "cancer screening")],  # many matches: proximity re-ranks the first 100
+    [("q", "breast cancer risk women")],
+    # No article has every word: relaxed matching ranks by coverage, then score.
+    [("q", "does drinking coffee every morning really prevent liver cancer in older women and men")],
+    [("q", "vaccine -flu")],  # a negation
+    [("q", "cancer"), ("-outlet", "reuters.com"), ("-year", "2018")],  # excluded facet values
+    [("q", "-cancer")],  # no words to rank by: newest first, as on the page
+]
+
+
+def paged_ids(client, pairs: list[tuple[str, str]]) -> tuple[list[str], dict]:
+    """Every result of ``pairs`` by paging through /api/search, 100 at a time."""
+    ids: list[str] = []
+    page = 1
+    while True:
+        body = client.get("/api/search", query_string=pairs + [("collapse", "0"), ("per_page", "100"), ("page", str(page))]).get_json()
+        ids.extend(hit["id"] for hit in body["results"])
+        if page >= body["pages"]:
+            return ids, body
+        page += 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pairs", RELEVANCE_QUERIES, ids=lambda p: " ".join(f"{k}={v}" for k, v in p))
+def test_relevance_export_lists_what_paging_shows(fakehealth_index, pairs):
+    client = create_app(Config(index_dir=fakehealth_index, timeout=60)).test_client()
+    paged, last = paged_ids(client, pairs)
+    assert len(paged) == last["total"] and len(set(paged)) == len(paged)
+    csv_rows = read_csv(client.get("/search.csv", query_string=pairs).get_data(as_text=True))
+    meta, jsonl_rows = read_jsonl(client.get("/search.jsonl", query_string=pairs).get_data(as_text=True))
+    assert meta["total"] == len(paged)
+    assert [r["id"] for r in csv_rows] == paged
+    assert [r["id"] for r in jsonl_rows] == paged
+    # The CLI: the query as an argument, exclusions as --not-<facet>.
+    options = [f"--not-{k[1:]}={v}" for k, v in pairs if k.startswith("-")]
+    query = [v for k, v in pairs if k == "q"]
+    done = subprocess.run([*ARTSEARCH, "search", "--index", str(fakehealth_index), "--timeout", "60", "--format", "jsonl",
+                           "--all", *options, "--", *query], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [r["id"] for r in read_jsonl(done.stdout)[1]] == paged
