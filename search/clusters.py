@@ -17,14 +17,20 @@ from collections.abc import Callable, Sequence
 
 from whoosh import query as wq
 
+from index.analysis import TEXT_ANALYZER
 from index.clusters import aware_utc
 
+from .query import FUNCTION_WORDS
 from .results import Cluster, Copy, Hit
 
 FIELD = "cluster"
 # Key terms taken from an article to find similar ones (Whoosh's "more like this").
 SIMILAR_TERMS = 15
 SIMILAR_TEXT_CHARS = 20_000
+# Function words say nothing about a topic, but nothing drops them at index time (exact
+# quotes need them), so Whoosh's key-term scoring ranks "the" among the top 15 terms of
+# many long English bodies. They are left out, in both indexed forms (stemmed and folded).
+_FUNCTION_TERMS = FUNCTION_WORDS | frozenset(TEXT_ANALYZER.term(word) for word in FUNCTION_WORDS)
 
 
 class ClusterColumns:
@@ -130,13 +136,19 @@ def copies(columns: ClusterColumns, doc: int, stored_fields: Callable[[int], dic
     return tuple(make_copy(d, stored_fields(d), first=i == 0) for i, d in enumerate(members))
 
 
+def similar_terms(searcher, field: str, text: str) -> list[tuple[str, float]]:
+    """The key terms of ``text`` that say what it is about: no function words."""
+    candidates = searcher.key_terms_from_text(field, text, numterms=SIMILAR_TERMS * 3)
+    return [(term, weight) for term, weight in candidates if term not in _FUNCTION_TERMS][:SIMILAR_TERMS]
+
+
 def similar_docs(searcher, columns: ClusterColumns, doc: int, limit: int) -> list[tuple[int, float]]:
     """Documents most like ``doc`` by its key terms, one per story, leaving out its own copies."""
     fields = searcher.stored_fields(doc)
     english = fields.get("language", "") in ("", "en")
     field = "body" if english else "body_intl"
     text = fields.get("body", "")[:SIMILAR_TEXT_CHARS]
-    terms = searcher.key_terms_from_text(field, text, numterms=SIMILAR_TERMS)
+    terms = similar_terms(searcher, field, text)
     if not terms:
         return []
     query = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
