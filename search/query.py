@@ -270,6 +270,9 @@ class _Parser:
                 elif name.lower() not in QUERY_FIELDS and chunk[field.end():]:
                     self.other_notes.append(f"Unknown field '{name}:' was searched as words "
                                             f"(fields: {', '.join(QUERY_FIELDS)}).")
+                    # Two words, not the compound "name value" (a phrase no article has).
+                    tokens.append(_Token("text", name, start))
+                    chunk, start = chunk[field.end():], start + field.end()
             if chunk:
                 tokens.append(_Token("text", chunk, start))
         return tokens

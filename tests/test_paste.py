@@ -125,3 +125,13 @@ def test_a_query_of_only_punctuation_says_it_has_no_words(client, q):
     assert any("no words" in n for n in data["notes"]), data["notes"]
     page = client.get("/", query_string={"q": q}).get_data(as_text=True)
     assert "no words" in page
+
+
+def test_an_unknown_field_is_searched_as_separate_words(client, fixture_records):
+    # "foo:autism" was one compound, the phrase "foo autism", which no article has, so
+    # "autism" itself was dropped as not required.
+    with_autism = {r["id"] for r in fixture_records if "autism" in (r.get("body") or "").lower()}
+    data = api(client, "foo:autism")
+    assert set(ids(data)) == with_autism
+    assert any("Unknown field 'foo:'" in n for n in data["notes"])
+    assert data["relaxed"]["dropped"] == ["foo"]
