@@ -303,7 +303,7 @@ class SearchEngine:
         notes = tuple(parsed.notes) + ((found.relaxation.note(),) if found.relaxation else ())
         return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes, found)
 
-    def iter_docs(self, matches: Matches, sort: str) -> Iterator[int]:
+    def iter_docs(self, matches: Matches, sort: str, deadline: Deadline | None = None) -> Iterator[int]:
         """Every matching document number in ``sort`` order, produced lazily: the order
         paging through the search page shows.
 
@@ -311,15 +311,16 @@ class SearchEngine:
         through the page's own ranking (``_rank``: BM25F, proximity, relaxed-query
         coverage), which scores every match first (a list of numbers, not of stored
         rows); a query without words to rank by (browsing, only exclusions) is listed
-        newest first, as on the page. No deadline applies: an export is one deliberate
-        download, not a page.
+        newest first, as on the page. The ranking runs here, within ``deadline``, before the
+        first row is sent; streaming the rows has no deadline (one deliberate download).
         """
         docs = matches.docs
         if not docs:
             # Never hand Whoosh filter=set(): it reads an empty set as "no filter".
             return iter(())
         if sort == "relevance" and matches.found is not None and matches.found.units:
-            ranked = self._rank(matches.searcher, matches.view, matches.found, docs, len(docs), Deadline.never())
+            deadline = deadline or Deadline(self.config.timeout)  # 200 wildcards ran 6 s past a 2 s budget
+            ranked = self._rank(matches.searcher, matches.view, matches.found, docs, len(docs), deadline)
             return (hit.docnum for hit in ranked)
         order = matches.view.oldest if sort == "oldest" else matches.view.newest
         return filter(docs.__contains__, order)

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from itertools import islice
 from urllib.parse import urlencode
 
+from .deadline import Deadline
 from .engine import SearchEngine
 from .request import SearchRequest
 
@@ -65,13 +66,18 @@ class Export:
     rows: Iterator[dict]  # one dict per article (``ARTICLE_COLUMNS``), produced lazily
 
 
-def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool = True) -> Export:
-    """Every match of ``request`` (or only its page when ``every`` is false), lazily."""
-    matches = engine.match(request)
+def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool = True,
+                   deadline: Deadline | None = None) -> Export:
+    """Every match of ``request`` (or only its page when ``every`` is false), lazily.
+
+    Matching and ranking run within ``deadline`` (default: ``Config.timeout`` from now);
+    the rows are read as they are written."""
+    deadline = deadline or Deadline(engine.config.timeout)
+    matches = engine.match(request, deadline)
     request_dict = request.to_dict()
     filters = {k: request_dict[k] for k in ("author", "outlet", "year", "exclude", "from", "to")}
     filters_text = urlencode([(k, v) for k, v in request.to_args() if k not in ("q", "sort", "page", "per_page")])
-    docs: Iterable[int] = engine.iter_docs(matches, request.sort)
+    docs: Iterable[int] = engine.iter_docs(matches, request.sort, deadline)
     page = per_page = None
     if not every:
         page, per_page = request.page, request.per_page

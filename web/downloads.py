@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request, url_for
 from search.export import export_matches, filename, render
 from search.request import SearchRequest
 
-from .views import engine
+from .views import deadline, engine
 
 bp = Blueprint("exports", __name__)
 
@@ -24,7 +24,7 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 @bp.route("/search.jsonl", defaults={"fmt": "jsonl"})
 def export(fmt: str):
     search_request = SearchRequest.from_args(request.args, engine().config)
-    result = export_matches(engine(), search_request)
+    result = export_matches(engine(), search_request, deadline=deadline())
     return Response(render(result, fmt), mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename(result, fmt)}"',
         "X-Total-Count": str(result.meta.total),
