@@ -54,8 +54,9 @@ def check_build(build: Path, manifest: dict | None, *, thorough: bool = False) -
         prefix = segment.segment_id() + "."
         names = [name for name in manifest if name.startswith(prefix)]
         problems += _compare(build, manifest, names, thorough)
-        if not (build / (prefix + "trm")).exists():
-            problems.append(f"{prefix}trm is missing")
+        missing = f"{prefix}trm is missing"
+        if not (build / (prefix + "trm")).exists() and missing not in problems:  # once, not per check
+            problems.append(missing)
     if problems:
         return problems
     try:

@@ -4,10 +4,14 @@ exports, through the Flask client on FakeHealth (found by a first-use probe, iss
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import time
 from urllib.parse import urlencode
 
 from index.config import Config
+from tests.servers import REPO
 from web.app import create_app
 
 # 200 prefixes OR'ed, cut at the default 1,000-character query limit. Before the fix Whoosh
@@ -64,3 +68,19 @@ def test_a_relevance_export_lists_matches_in_the_search_pages_order(fakehealth_i
     exported = api.get("/search.csv?" + urlencode({"q": q})).get_data(as_text=True)
     rows = exported.lstrip("\ufeff").splitlines()[1:21]
     assert [row.split(",", 1)[0] for row in rows] == [hit["id"] for hit in page["results"]]
+
+
+def test_check_names_a_deleted_terms_file_once(index_dir, tmp_path):
+    # The manifest comparison and the per-segment check both reported it:
+    # "X.trm is missing; X.trm is missing" in every line (check, serve, status, reindex).
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    build = index / "builds" / (index / "CURRENT").read_text().strip()
+    (trm,) = build.glob("*.trm")
+    trm.unlink()
+    done = subprocess.run([sys.executable, "-m", "web.cli", "check", "--index", str(index)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    error = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(error) == 1 and error[0].count(f"{trm.name} is missing") == 1, done.stderr
+    assert "Traceback" not in done.stderr
