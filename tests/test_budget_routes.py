@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from urllib.parse import urlencode
+
+import pytest
 
 from index.config import Config
 from tests.servers import REPO
@@ -84,3 +88,29 @@ def test_check_names_a_deleted_terms_file_once(index_dir, tmp_path):
     error = [line for line in done.stderr.splitlines() if line.startswith("Error: ")]
     assert len(error) == 1 and error[0].count(f"{trm.name} is missing") == 1, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_on_an_ipv6_address_prints_a_url_that_works(index_dir):
+    # It printed http://::1:PORT/, which no browser or curl accepts.
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            port = probe.getsockname()[1]
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    process = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--index", str(index_dir), "--host", "::1",
+                                "--port", str(port), "--threads", "1"], cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        for line in process.stderr:
+            if line.startswith("Serving"):
+                break
+        url = f"http://[::1]:{port}/"
+        assert f" on {url} " in line, line
+        with urllib.request.urlopen(url + "api/status", timeout=30) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()

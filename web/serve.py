@@ -57,6 +57,7 @@ def serve(index_dir, host, port, threads, timeout):
         app.extensions["artsearch"].searcher()
     except ArtsearchError as e:
         click.echo(f"Warning: {e.get_message()}", err=True)
-    click.echo(f"Serving {config.index_dir} on http://{host}:{port}/ ({threads} threads)", err=True)
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
+    click.echo(f"Serving {config.index_dir} on http://{shown}:{port}/ ({threads} threads)", err=True)
     logging.basicConfig()  # waitress's own warnings (a full task queue) reach stderr
     server.run()
