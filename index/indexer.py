@@ -324,7 +324,9 @@ def build_index(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             documents=stats.total,
-            sources=[str(s) for s in sources],
+            # Absolute, so that the remedy for a damaged index ("reindex --full <sources>")
+            # works from any directory.
+            sources=[str(s) if str(s) == "-" else str(Path(s).resolve()) for s in sources],
         )
         if full:
             meta["built_at"] = meta["updated_at"]

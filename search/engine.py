@@ -24,7 +24,7 @@ from whoosh.collectors import FilterCollector, TopCollector
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 from index.config import Config
-from index.errors import ArtsearchError, NotFoundError, SearchTimeoutError
+from index.errors import ArtsearchError, NotFoundError, QueryError, SearchTimeoutError
 from index.models import Article
 from index.store import IndexStore
 from index.verify import MANIFEST_KEY
@@ -110,6 +110,11 @@ def _damage_checked(method):
             return method(self, *args, **kwargs)
         except ArtsearchError:
             raise
+        except RecursionError as e:
+            # Only a query raised past the default length limit nests this deep (Whoosh
+            # hashes and prints query trees recursively).
+            raise QueryError("The query is nested too deeply to search: use fewer operators "
+                             "or parentheses.") from e
         except Exception as e:
             try:
                 problems = self.store.check()

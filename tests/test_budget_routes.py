@@ -117,3 +117,16 @@ def test_serve_on_an_ipv6_address_prints_a_url_that_works(index_dir):
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+def test_a_query_nested_beyond_pythons_recursion_limit_is_a_clear_400(index_dir):
+    # An operator may raise max_query_chars; 400 OR'ed wildcards (about 3,500 characters)
+    # then took Whoosh's query hashing past Python's recursion limit: a 500 with a traceback.
+    deep = " OR ".join(f"w{i}*" for i in range(400))
+    app = create_app(Config(index_dir=index_dir, max_query_chars=10_000, timeout=30))
+    app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=False)
+    for path in ("/api/search", "/"):
+        response = app.test_client().get(path + "?" + urlencode({"q": deep}))
+        assert response.status_code == 400, (path, response.status_code)
+        assert b"Traceback" not in response.data
+        assert b"too deeply" in response.data

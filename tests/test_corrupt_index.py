@@ -129,3 +129,17 @@ def test_incremental_reindex_refuses_and_a_full_one_repairs(damaged):
     repaired = artsearch("reindex", FIXTURE_CORPUS, "--full", "--index", damaged)
     assert repaired.returncode == 0, repaired.stderr
     assert artsearch("check", "--index", damaged).returncode == 0
+
+
+def test_the_remedy_names_sources_that_work_from_any_directory(tmp_path):
+    # Sources given as relative paths were recorded as given, so the remedy printed for a
+    # damaged index ("reindex --full ../corpus.jsonl") was wrong from any other directory.
+    (tmp_path / "work").mkdir()
+    shutil.copy(FIXTURE_CORPUS, tmp_path / "news.jsonl")
+    done = subprocess.run([sys.executable, "-m", "web.cli", "reindex", "../news.jsonl", "--index", "ix", "--quiet"],
+                          cwd=tmp_path / "work", capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    app = create_app(Config(index_dir=tmp_path / "work" / "ix"))
+    status = app.test_client().get("/api/status").get_json()
+    assert status["sources"] == [str((tmp_path / "news.jsonl").resolve())]
