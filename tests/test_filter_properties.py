@@ -119,7 +119,9 @@ def check(client, source: Source, f: dict) -> None:
     # A lone "-word" is query grammar (another concern): exclusions come after a word.
     excluded = [w for w in f["excluded"] if w not in f["words"]] if f["words"] else []
     q = " ".join(f["words"] + [f"-{w}" for w in excluded])
-    args = [("q", q), ("sort", f["sort"]), ("per_page", "100")]
+    # Every copy listed (collapse=0): the property is about which articles match; folded
+    # pages list one hit per story while total counts articles.
+    args = [("q", q), ("sort", f["sort"]), ("per_page", "100"), ("collapse", "0")]
     args += [(k, v) for k in ("outlet", "author", "year", "-outlet", "-author", "-year") for v in f[k]]
     args += [(k, f[k]) for k in ("from", "to") if f[k]]
     matching = source.query_rows(f["words"], excluded) if f["words"] else list(range(len(source.rows)))
@@ -212,7 +214,7 @@ def test_reported_exclusions_count_what_can_be_paged(fakehealth_client, fakeheal
     q = " ".join(words + [f"-{w}" for w in excluded])
     seen: list[str] = []
     for page in range(1, 20):
-        data = fakehealth_client.get("/api/search", query_string={"q": q, "per_page": 100, "page": page}).get_json()
+        data = fakehealth_client.get("/api/search", query_string={"q": q, "per_page": 100, "page": page, "collapse": 0}).get_json()
         seen += [r["id"] for r in data["results"]]
         if len(seen) >= data["total"]:
             break

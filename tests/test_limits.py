@@ -75,27 +75,27 @@ def test_all_expansions_of_a_query_together_are_limited(fakehealth_index):
 
 
 def test_the_deadline_stops_an_expensive_search_with_a_503_naming_the_part(fakehealth_index):
-    client = make_client(fakehealth_index, timeout=0.3, **UNLIMITED)
+    client = make_client(fakehealth_index, timeout=0.02, **UNLIMITED)
     started = time.perf_counter()
     response = client.get("/api/search?" + urlencode({"q": HUGE_WILDCARDS}))
     elapsed = time.perf_counter() - started
     assert response.status_code == 503
     body = response.get_json()
     assert body["type"] == "SearchTimeoutError"
-    assert "stopped after 0.3 s while" in body["error"]
-    assert elapsed < 5, elapsed  # unlimited, the same query runs for tens of seconds
+    assert "stopped after 0.02 s while" in body["error"]
+    assert elapsed < 5, elapsed  # the deadline, not the query, ends it
     page = client.get("/?" + urlencode({"q": HUGE_WILDCARDS}))
     assert page.status_code == 503
-    assert "stopped after 0.3 s" in page.get_data(as_text=True)
+    assert "stopped after 0.02 s" in page.get_data(as_text=True)
 
 
 def test_search_cli_timeout_and_env_limits(fakehealth_index):
     env = {**os.environ, "ARTSEARCH_MAX_EXPANSIONS": "1000000000", "ARTSEARCH_MAX_QUERY_EXPANSIONS": "1000000000"}
-    done = subprocess.run([sys.executable, "-m", "web.cli", "search", HUGE_WILDCARDS, "--timeout", "0.3",
+    done = subprocess.run([sys.executable, "-m", "web.cli", "search", HUGE_WILDCARDS, "--timeout", "0.02",
                            "--index", str(fakehealth_index)], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 1
-    assert done.stderr.startswith("Error: The search was stopped after 0.3 s while"), done.stderr
+    assert done.stderr.startswith("Error: The search was stopped after 0.02 s while"), done.stderr
     assert "Traceback" not in done.stderr
     env["ARTSEARCH_TIMEOUT"] = "soon"
     bad = subprocess.run([sys.executable, "-m", "web.cli", "search", "x", "--index", str(fakehealth_index)],
