@@ -126,6 +126,17 @@ def _damage_checked(method):
     return checked
 
 
+@dataclasses.dataclass(frozen=True)
+class _Matched:
+    """A request's query parsed, matched and scoped by its filters (see ``_matched_scope``)."""
+
+    searcher: Any
+    view: IndexView
+    parsed: ParsedQuery
+    found: Match
+    scope: _Scope
+
+
 class SearchEngine:
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
@@ -287,24 +298,15 @@ class SearchEngine:
         if key not in FACETS_BY_KEY:
             raise NotFoundError(f"No facet named {key!r}; facets: {', '.join(FACETS_BY_KEY)}.")
         deadline = deadline or Deadline(self.config.timeout)
-        searcher = self.searcher()
-        view = self.view(searcher)
-        parsed = build_query(request.q, searcher.schema, view.query_fields)
-        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        found = self._match(searcher, view, parsed, deadline)
-        scope = self._scope(view, request, found.query, found.docs)
+        m = self._matched_scope(request, deadline)
         deadline.check("counting facets")
-        return list_facet_values(view.columns, scope.count(key), request, key, prefix, limit)
+        return list_facet_values(m.view.columns, m.scope.count(key), request, key, prefix, limit)
 
     def match(self, request: SearchRequest, deadline: Deadline | None = None) -> Matches:
         """Every document ``request`` matches, as ``search`` counts them in ``total``."""
         deadline = deadline or Deadline(self.config.timeout)
-        searcher = self.searcher()
-        view = self.view(searcher)
-        parsed = build_query(request.q, searcher.schema, view.query_fields)
-        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        found = self._match(searcher, view, parsed, deadline)
-        scope = self._scope(view, request, found.query, found.docs)
+        m = self._matched_scope(request, deadline)
+        searcher, view, parsed, found, scope = m.searcher, m.view, m.parsed, m.found, m.scope
         notes = tuple(parsed.notes) + ((found.relaxation.note(),) if found.relaxation else ())
         return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes, found)
 
@@ -329,6 +331,16 @@ class SearchEngine:
             return (hit.docnum for hit in ranked)
         order = matches.view.oldest if sort == "oldest" else matches.view.newest
         return filter(docs.__contains__, order)
+
+    def _matched_scope(self, request: SearchRequest, deadline: Deadline) -> _Matched:
+        """Parse ``request.q``, check its expansions, match it and scope it by the filters:
+        the shared start of ``facet_values`` and ``match``."""
+        searcher = self.searcher()
+        view = self.view(searcher)
+        parsed = build_query(request.q, searcher.schema, view.query_fields)
+        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
+        found = self._match(searcher, view, parsed, deadline)
+        return _Matched(searcher, view, parsed, found, self._scope(view, request, found.query, found.docs))
 
     def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline) -> Match:
         """The query and its documents: every word required if some article has them
