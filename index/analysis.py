@@ -41,11 +41,14 @@ from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 # Characters that are invisible inside a word: soft hyphen, zero-width space, non-joiner
 # and joiner, word joiner, BOM (zero-width no-break space).
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-# A word: runs of \w joined by invisible characters, or by a hyphen at a line break
-# between two letters (a word hyphenated by typesetting, "infor-\nmation").
-WORD = re.compile(
-    rf"\w+(?:(?:[{INVISIBLE}]+|(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_]))\w+)*", re.UNICODE)
-_JOINERS = re.compile(rf"[{INVISIBLE}]|-[ \t]*\r?\n[ \t]*")
+# A hyphen at a line break between two letters: a word hyphenated by typesetting
+# ("infor-\nmation"). Text copied from a PDF or a typeset page carries the hyphen as "-",
+# as U+2010 or as the soft hyphen the typesetter chose to break at.
+LINE_BREAK_HYPHEN = r"(?<=[^\W\d_])[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_])"
+# A word: runs of \w joined by invisible characters or by a line-break hyphen.
+WORD = re.compile(rf"\w+(?:(?:{LINE_BREAK_HYPHEN}|[{INVISIBLE}]+)\w+)*", re.UNICODE)
+# The line-break hyphen goes first: a soft hyphen before a line break is one joint.
+_JOINERS = re.compile(rf"[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*|[{INVISIBLE}]")
 
 
 def has_typography(text: str) -> bool:
@@ -71,7 +74,7 @@ def _typography_pattern() -> re.Pattern:
         else:
             ranges.append([c, c])
     compat = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile(rf"[{INVISIBLE}{compat}]|[^\W\d_]-[ \t]*\r?\n")
+    return re.compile(rf"[{INVISIBLE}{compat}]|{LINE_BREAK_HYPHEN}")
 _MEMO_LIMIT = 500_000
 
 

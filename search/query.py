@@ -28,7 +28,7 @@ from itertools import islice
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 
-from index.analysis import INVISIBLE
+from index.analysis import INVISIBLE, LINE_BREAK_HYPHEN
 from index.language import STOPWORDS
 
 # User-facing field names and the index fields each one searches.
@@ -50,7 +50,7 @@ MIN_WILDCARD_PREFIX = 3
 OPERATORS = ("AND", "OR", "NOT")
 # Folded the same way as by the analyzer, before the query is split into tokens.
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
-_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+_LINE_BREAK_HYPHEN = re.compile(LINE_BREAK_HYPHEN)
 # Words joined by these (with no space) are one compound, matched as a phrase.
 _COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011'.&@:]\w+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
@@ -134,13 +134,24 @@ class ParsedQuery:
 def normalise_query_text(text: str) -> str:
     """NFC, straight quotes, typographic joins undone, collapsed whitespace."""
     text = unicodedata.normalize("NFC", text or "").translate(_QUOTES)
-    text = join_line_break_hyphens(_INVISIBLE.sub("", text))
+    # Joined before invisible characters go: a soft hyphen at a line break is a joint.
+    text = _INVISIBLE.sub("", join_line_break_hyphens(text))
     return " ".join(text.split())
 
 
 def join_line_break_hyphens(text: str) -> str:
     """Undo typesetting's hyphenation at a line break: "infor-\nmation" -> "information"."""
     return _LINE_BREAK_HYPHEN.sub("", text)
+
+
+def tidy_query_text(text: str) -> str:
+    """Collapse spaces within each line and drop blank lines, keeping a paste's line breaks.
+
+    The line breaks stay in the request (and in the search box) because they carry
+    meaning: "infor-\nmation" is one word, "infor- mation" two.
+    """
+    lines = (" ".join(line.split()) for line in (text or "").splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> ParsedQuery:

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timezone
 from index.config import Config
 from index.errors import InvalidFilterError
 
-from .query import join_line_break_hyphens
+from .query import tidy_query_text
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_KEYS = ("author", "outlet", "year")
@@ -53,9 +53,8 @@ class SearchRequest:
             values = getlist(key)
             return str(values[0]).strip() if values else ""
 
-        # A word hyphenated at a line break ("infor-\nmation") is joined before the
-        # line break is collapsed into a space, which would split it in two.
-        q = " ".join(join_line_break_hyphens(first("q")).split())
+        # Line breaks are kept: a word hyphenated at one ("infor-\nmation") is one word.
+        q = tidy_query_text(first("q"))
         q_cut = len(q) > config.max_query_chars
         q = q[: config.max_query_chars]
         filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}

@@ -17,6 +17,7 @@ PAIRS = [
     ("\ufeffinfor\u2060mation", "information"),                     # BOM, word joiner
     ("infor-\nmation science", "information science"),              # hyphenated at a line break
     ("infor-  \r\n  mation", "information"),
+    ("infor\u00ad\nmation sci\u2010\r\nence", "information science"),  # soft hyphen, U+2010 at a line break
     ("covid\u201119 vaccine", "covid-19 vaccine"),                   # non-breaking hyphen
     ("flu\u00a0vaccine", "flu vaccine"),                            # non-breaking space
     ("flu\u2013vaccine \u2014 works\u2026 well", "flu vaccine - works... well"),  # dashes, ellipsis
@@ -50,6 +51,9 @@ def test_offsets_point_into_the_original_text():
     tokens = [(t.text, text[t.startchar:t.endchar]) for t in TEXT_ANALYZER(text, chars=True)]
     assert tokens == [("an", "An"), ("inform", "infor\u00admation"), ("scienc", "sci-\nence"), ("file", "ﬁle")]
     assert has_typography(text) and not has_typography("plain text – with a dash…")
+    text = "infor\u00ad\nmation"
+    assert [(t.text, text[t.startchar:t.endchar]) for t in TEXT_ANALYZER(text, chars=True)] == [("inform", text)]
+    assert has_typography(text)
 
 
 def test_a_hyphen_at_a_line_break_between_a_word_and_a_number_is_kept():

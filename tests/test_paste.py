@@ -135,3 +135,27 @@ def test_an_unknown_field_is_searched_as_separate_words(client, fixture_records)
     assert set(ids(data)) == with_autism
     assert any("Unknown field 'foo:'" in n for n in data["notes"])
     assert data["relaxed"]["dropped"] == ["foo"]
+
+
+@pytest.mark.parametrize("joint", ["-\n", "-\r\n", "\u00ad\n", "\u2010\r\n", "- \n  "])
+def test_a_word_broken_at_a_line_break_by_any_hyphen_is_one_word(client, index_dir, fixture_records, joint):
+    # PDFs and typeset pages break words with "-", U+2010 or the soft hyphen itself. The
+    # oracle: the articles whose text has the word "hospital(s)" (stemmed alike).
+    with_word = {r["id"] for r in fixture_records
+                 if re.search(r"\bhospitals?\b", f"{r.get('title', '')} {r.get('body') or ''}", re.I)}
+    pasted = f"hos{joint}pitals"
+    data = api(client, pasted)
+    assert set(ids(data)) == with_word and data["relaxed"] is None, data["notes"]
+    done = artsearch("search", pasted, "--index", index_dir, "--json")
+    assert done.returncode == 0, done.stderr
+    assert {r["id"] for r in json.loads(done.stdout)["results"]} == with_word
+
+
+def test_the_request_keeps_the_pasted_line_breaks(client):
+    # The search box shows what was pasted: line breaks kept (CRLF from a form becomes
+    # LF), spaces within a line collapsed, blank lines dropped.
+    data = api(client, "  Waiting times \r\n\r\n at hos-\r\npitals   fell ")
+    assert data["request"]["q"] == "Waiting times\nat hos-\npitals fell"
+    assert ids(data)[:1] == ["a11"]
+    page = client.get("/", query_string={"q": "Waiting times\r\nat hos-\r\npitals fell"}).get_data(as_text=True)
+    assert ">Waiting times\nat hos-\npitals fell</textarea>" in page

@@ -12,25 +12,33 @@ document.documentElement.classList.add("js");
   });
   form.addEventListener("submit", function () {
     // Drop empty fields so URLs stay short and shareable.
-    form.querySelectorAll("input, select").forEach(function (el) {
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
       if (!el.value && el.name) el.disabled = true;
     });
   });
-  // The search box is one line: browsers turn a pasted line break into a space (or drop
-  // it), which splits a word hyphenated at the end of a line ("infor-\nmation"). Join
-  // such words as the server's analyzer does, and make other line breaks spaces.
+  // The search box is a one-row textarea so that a pasted line break survives (an <input>
+  // turns it into a space, splitting "infor-\nmation"). Enter searches, Shift+Enter adds
+  // a line, and the box grows with its text up to its CSS max-height.
   var q = document.getElementById("q");
-  if (q) q.addEventListener("paste", function (event) {
-    var text = event.clipboardData && event.clipboardData.getData("text/plain");
-    if (!text || !/[\r\n]/.test(text)) return;
-    event.preventDefault();
-    text = text.replace(/(\p{L})-[ \t]*\r?\n[ \t]*(?=\p{L})/gu, "$1").replace(/\s*[\r\n]+\s*/g, " ");
-    var start = q.selectionStart, end = q.selectionEnd;
-    q.setRangeText(text, start, end, "end");
-  });
+  if (q && q.tagName === "TEXTAREA") {
+    var fit = function () {
+      q.style.height = "auto";
+      var borders = q.offsetHeight - q.clientHeight;
+      q.style.height = (q.scrollHeight + borders) + "px";
+      q.style.overflowY = q.scrollHeight + borders > q.offsetHeight ? "auto" : "hidden";
+    };
+    q.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+      event.preventDefault();
+      submit();
+    });
+    q.addEventListener("input", fit);
+    window.addEventListener("resize", fit);
+    fit();
+  }
   // Back/forward cache can restore a page with fields still disabled by the code above.
   window.addEventListener("pageshow", function () {
-    form.querySelectorAll("input, select").forEach(function (el) { el.disabled = false; });
+    form.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = false; });
   });
 })();
 
