@@ -36,7 +36,7 @@ from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_face
 from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
-from .ranking import Ranked, rank
+from .ranking import RERANK_WINDOW, Ranked, rank
 from .request import SearchRequest
 from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import suggest_query
@@ -241,6 +241,7 @@ class SearchEngine:
         offset = (request.page - 1) * request.per_page
         wanted = offset + request.per_page
         scores: dict[int, float] = {}
+        final_key = (scope.key, tuple(sorted(filter_keys.values())))
 
         def fetch(n: int) -> list[int]:
             """The first ``n`` documents of ``final`` in the requested order."""
@@ -248,12 +249,9 @@ class SearchEngine:
                 # Never hand Whoosh an empty allow-set: it reads filter=set() as "no filter".
                 return []
             if request.sort == "relevance" and found.units:
-                # The ranked listing is confined to ``final`` whenever it may differ from
-                # Whoosh's own matches: a filter, or a negation (see ``matching_docs``).
-                ranked = self._rank(searcher, view, found, final, n, deadline)
-                for hit in ranked[:n]:
-                    scores[hit.docnum] = hit.score
-                return [hit.docnum for hit in ranked[:n]]
+                docs, doc_scores = self._ranked_head(searcher, view, found, final, final_key, n, deadline)
+                scores.update(zip(docs, doc_scores, strict=True))
+                return list(docs)
             if request.sort == "oldest":
                 return _top_in_order(final, view.oldest, view.oldest_rank, n)
             return _top_in_order(final, view.newest, view.newest_rank, n)
@@ -362,6 +360,23 @@ class SearchEngine:
                     searcher, query, final, allow, found.units, wanted,
                     coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
                     if found.relaxation else None)
+
+    def _ranked_head(self, searcher, view: IndexView, found: Match, final: frozenset[int], final_key: tuple,
+                     n: int, deadline: Deadline) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """The first ``n`` of ``final`` (non-empty; ``final_key`` names it) in relevance
+        order and their scores: ``_rank``'s answer, cached per generation like the document
+        sets, so paging, re-faceting the same set or a second fetch for folded copies
+        reuses it instead of ranking again.
+
+        ``rank`` re-ranks the best ``RERANK_WINDOW`` whatever the depth asked for, so a
+        shorter list is a prefix of a longer one; every depth up to ``RERANK_WINDOW`` is
+        one entry (tests/test_ranked_cache.py holds ``rank`` to that).
+        """
+        depth = max(n, RERANK_WINDOW)
+        key = ("ranked", final_key, repr(found.units), found.relaxation is not None, depth)
+        docs, scores = view.cached(key, lambda: _unzip_ranked(self._rank(searcher, view, found, final, depth,
+                                                                         deadline)))
+        return docs[:n], scores[:n]
 
     def _scope(self, view: IndexView, request: SearchRequest, query, matched: frozenset[int]) -> _Scope:
         """The query's documents less the excluded facet values, and the filter sets."""
@@ -589,6 +604,11 @@ def matching_docs(searcher, all_docs: frozenset[int], query, deadline: Deadline)
         return frozenset(docs_for_query(searcher, q, deadline))
 
     return docs(query)
+
+
+def _unzip_ranked(ranked: list[Ranked]) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Document numbers and scores as two tuples: compact to cache, and sized right by it."""
+    return tuple(r.docnum for r in ranked), tuple(r.score for r in ranked)
 
 
 def _has_negation(query) -> bool:

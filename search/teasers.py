@@ -95,7 +95,9 @@ def _candidate_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int
     convert = _converter(analyzer)
     if convert is None or not spec:
         return None
-    folded = text.lower().translate(accent_map)
+    folded = text.lower()
+    if not folded.isascii():  # accent_map leaves lowercase ASCII as it is
+        folded = folded.translate(accent_map)
     if len(folded) != len(text) or has_typography(text):
         # A character folded to several, or a word with invisible characters, a ligature
         # or a line-break hyphen inside: offsets would shift or prefixes would not match.

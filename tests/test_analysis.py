@@ -2,8 +2,10 @@
 offsets that still point into the original text."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, has_typography
+from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, _typography_pattern, has_typography
 from index.schema import make_schema
 from search.query import build_query
 from search.teasers import HighlightSpec, highlight_text
@@ -67,3 +69,32 @@ def test_highlight_marks_the_original_characters():
     assert "<mark>infor\u00admation</mark>" in html
     assert "<mark>hyphen-\nated</mark>" in html
     assert "<mark>\ufb01led</mark>" in html
+
+
+# The characters has_typography's fast path treats separately: hyphens, line breaks, tabs,
+# letters and digits, invisible and compatibility forms, other non-ASCII text.
+_TYPOGRAPHY_ALPHABET = "aZ9_-\u2010 \t\r\n\u00ad\u200b\ufeff\ufb01\uff21\u00e9\u2019\u2013\u2026\u0430"
+
+
+@given(st.text(alphabet=_TYPOGRAPHY_ALPHABET, max_size=40))
+@settings(max_examples=2000, deadline=None)
+def test_has_typography_answers_as_its_reference_pattern(text):
+    assert has_typography(text) == (_typography_pattern().search(text) is not None)
+
+
+def test_has_typography_answers_as_its_reference_pattern_on_real_bodies(fakehealth_rows):
+    texts = [row[key] for row in fakehealth_rows for key in ("body", "title") if row.get(key)]
+    expected = [_typography_pattern().search(t) is not None for t in texts]
+    assert [has_typography(t) for t in texts] == expected
+    assert 0 < sum(expected) < len(texts)  # both answers occur
+    for text in ("a-\nb", "é-\r\nb", "a\u2010\rb", "1-\nb", "a-\n1", "a -\nb", "a-\t \nb", "a--\nb", "-\nb",
+                 "x\u00adx", "ﬁ"):
+        assert has_typography(text) == (_typography_pattern().search(text) is not None), text
+
+
+def test_accent_map_leaves_lowercase_ascii_alone():
+    """The teaser fast path skips translate() for ASCII text on this Whoosh behaviour."""
+    from whoosh.support.charset import accent_map
+
+    lowercase_ascii = "".join(chr(c) for c in range(128)).lower()
+    assert lowercase_ascii.translate(accent_map) == lowercase_ascii
