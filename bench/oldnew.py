@@ -19,6 +19,7 @@ report gives page p50/p95 for each and the new/old ratios, plus the load average
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -105,6 +106,14 @@ def export_tree(rev: str, into: Path) -> Path:
     return root
 
 
+def write_path_key(root: Path) -> str:
+    """A digest of the tree's write path (``index/``): the same digest, the same index."""
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted((root / "index").rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def load_average() -> list[float]:
     return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
@@ -124,7 +133,7 @@ def summary(ms: list[float]) -> dict:
 @click.option("--rounds", type=click.IntRange(1), default=5, show_default=True,
               help="Rounds: each starts both sides afresh and sends the mix cold, then warm.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True)
-@click.option("--reuse", is_flag=True, help="Keep indexes built by an earlier run of the same code.")
+@click.option("--reuse", is_flag=True, help="Keep indexes built earlier by the same write path (index/).")
 @click.option("--same-pages", is_flag=True,
               help="Fail unless both sides serve byte-identical pages (timing aside): for refactorings.")
 @click.option("--profile", "profile_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -136,9 +145,8 @@ def main(corpus: Path, old_rev: str, new_rev: str | None, rounds: int, out: Path
     trees = work / "trees"
     old_root = export_tree(old_rev, trees)
     new_root = export_tree(new_rev, trees) if new_rev else PROJECT_ROOT
-    sides = [Side(f"old {old_rev}", old_root, work / f"index-{old_root.name}"),
-             Side(f"new {new_rev or 'working tree'}", new_root,
-                  work / f"index-{new_root.name if new_rev else 'worktree'}")]
+    sides = [Side(f"old {old_rev}", old_root, work / f"index-{write_path_key(old_root)}"),
+             Side(f"new {new_rev or 'working tree'}", new_root, work / f"index-{write_path_key(new_root)}")]
     for side in sides:
         side.build(corpus, reuse)
     queries = load_queries()
