@@ -14,8 +14,9 @@ Operators count only in their unmistakable forms:
 
 Everything else (``. , ; : ! ? ( ) [ ] / …``, dashes, line breaks) is text and separates
 words. Words joined by a hyphen, apostrophe or dot (covid-19, don't, reuters.com) match
-as a phrase. Question scaffolding ("is it true that", "what is", "did … say") is kept for
-ranking but never required. Parsing never fails; what was ignored is said in a note.
+as a phrase; a hyphenated compound also as one word (world-wide finds worldwide).
+Question scaffolding ("is it true that", "what is", "did … say") is kept for ranking but
+never required. Parsing never fails; what was ignored is said in a note.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ OPERATORS = ("AND", "OR", "NOT")
 # Folded the same way as by the analyzer, before the query is split into tokens.
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _LINE_BREAK_HYPHEN = re.compile(LINE_BREAK_HYPHEN)
+# A compound joined by one of these also matches its parts written together (world-wide,
+# worldwide); at most this many compounds of one phrase get both spellings (2**n phrases).
+_HYPHENS = frozenset("-\u2010\u2011")
+MAX_JOINED_VARIANTS = 3
 # Words joined by these (with no space) are one compound, matched as a phrase.
 _COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011'.&@:]\w+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
@@ -477,18 +482,19 @@ class _Parser:
         return units
 
     def _words(self, text: str, fields, relaxable: bool, label: str | None = None) -> Unit | None:
-        per_field = []
+        per_field: list[wq.Query] = []
         terms: tuple[str, ...] = ()
         for name in fields:
             field = self.schema[name] if name in self.schema else None
             if field is None or field.analyzer is None:
                 continue
-            words = [t.text for t in field.analyzer(text, mode="query")]
-            if not words:
+            variants = _hyphen_variants(field.analyzer, text)
+            if not variants:
                 continue
             if not terms or name == "body":
-                terms = tuple(words)
-            per_field.append(wq.Term(name, words[0]) if len(words) == 1 else wq.Phrase(name, words))
+                terms = variants[0]
+            per_field.extend(wq.Term(name, words[0]) if len(words) == 1 else wq.Phrase(name, list(words))
+                             for words in variants)
         if not per_field:
             return None
         return Unit(label or text, _or_queries(per_field), relaxable=relaxable, terms=terms)
@@ -535,6 +541,57 @@ class _Parser:
     def words_only(self) -> list[Unit]:
         """The query's words, read literally: the last resort."""
         return self._text(" ".join(_COMPOUND.findall(self.text)), self.fields)
+
+
+def _hyphen_variants(analyzer, text: str) -> list[tuple[str, ...]]:
+    """Return the term sequences ``text`` may match: as written, then with its hyphenated
+    compounds joined ("world-wide network" also as "worldwide network").
+
+    Writers spell a compound with a hyphen, a non-breaking hyphen or none at all; a
+    demanding reader expects any of them to find the others. Only the direction from
+    the hyphen to the joined word is possible at query time (see docs/decisions.md).
+    With more than ``MAX_JOINED_VARIANTS`` compounds, only all-split and all-joined.
+    """
+    tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, mode="query", chars=True)]
+    split = tuple(term for term, _, _ in tokens)
+    if not split:
+        return []
+    # Runs of tokens joined by exactly one hyphen character, as (first, last) indexes.
+    runs: list[list[int]] = []
+    for i in range(1, len(tokens)):
+        if text[tokens[i - 1][2]:tokens[i][1]] in _HYPHENS:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i - 1, i])
+    if not runs:
+        return [split]
+    joined_terms: dict[int, tuple[int, str]] = {}
+    for first, last in runs:
+        word = "".join(text[start:end] for _, start, end in tokens[first:last + 1])
+        joined = [t.text for t in analyzer(word, mode="query")]
+        if len(joined) == 1:
+            joined_terms[first] = (last, joined[0])
+    choices = list(joined_terms)
+    if len(choices) <= MAX_JOINED_VARIANTS:
+        subsets = [frozenset(c for bit, c in enumerate(choices) if mask >> bit & 1)
+                   for mask in range(1, 1 << len(choices))]
+    else:
+        subsets = [frozenset(choices)]
+    variants = [split]
+    for subset in subsets:
+        words: list[str] = []
+        i = 0
+        while i < len(split):
+            if i in subset:
+                last, term = joined_terms[i]
+                words.append(term)
+                i = last + 1
+            else:
+                words.append(split[i])
+                i += 1
+        variants.append(tuple(words))
+    return variants
 
 
 def _or_queries(queries: list[wq.Query]) -> wq.Query:
