@@ -3,7 +3,9 @@ server), the CLI and the config's environment variables."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,7 +14,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from index.config import LIMITS, Config
+from index.config import DEFAULT_INDEX, LIMITS, Config
+from index.progress import LOG_INTERVAL
 from tests.servers import REPO, server_process
 from web.app import create_app
 
@@ -140,6 +143,34 @@ def test_long_queries_are_cut_with_a_note_on_search_and_article_pages(fh_client,
     page = fh_client.get(f"/articles/{article_id}?" + urlencode({"q": long_q}), follow_redirects=True)
     assert page.status_code == 200
     assert time.perf_counter() - started < 5  # 10.8 s before the cut
+
+
+def environment_variables_read() -> set[str]:
+    """Every ARTSEARCH_* variable named in the code, the benchmarks, the tests or the Makefile."""
+    files = [REPO / "Makefile", *(path for folder in ("index", "search", "web", "bench", "tests")
+                                   for path in (REPO / folder).rglob("*.py"))]
+    return {name for path in files for name in re.findall(r"\bARTSEARCH_[A-Z][A-Z_]*[A-Z]\b", path.read_text(encoding="utf-8"))}
+
+
+def test_every_environment_variable_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = environment_variables_read()
+    assert {"ARTSEARCH_PAGE_SIZE", "ARTSEARCH_INDEX", "ARTSEARCH_PROGRESS_SECONDS"} <= names  # the scan works
+    assert not sorted(n for n in names if f"`{n}" not in readme)
+    # The settings' documented defaults are the code's.
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(ARTSEARCH_\w+)`.*? \| `([^`]+)` \|", readme, re.M)}
+    assert rows["ARTSEARCH_PAGE_SIZE"] == str(Config().page_size)
+    assert rows["ARTSEARCH_INDEX"] == str(DEFAULT_INDEX)
+    assert rows["ARTSEARCH_PROGRESS_SECONDS"] == f"{LOG_INTERVAL:g}"
+
+
+def test_page_size_from_the_environment_sets_the_cli_page(index_dir):
+    env = {**os.environ, "ARTSEARCH_PAGE_SIZE": "2"}
+    done = subprocess.run([sys.executable, "-m", "web.cli", "search", "vaccine OR cancer OR hospital", "--index",
+                           str(index_dir), "--json"], capture_output=True, text=True, env=env, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["total"] > 2 and len(data["results"]) == 2
 
 
 def test_limits_are_documented_in_one_place():

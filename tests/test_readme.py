@@ -77,7 +77,14 @@ def readme_commands() -> list[str]:
     return [line.strip() for block in blocks for line in block.splitlines() if line.startswith(".venv/bin/artsearch")]
 
 
+def git_ignored_names() -> set[str]:
+    """Top-level names .gitignore leaves out (its plain entries, without wildcards)."""
+    lines = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    return {line.strip().strip("/") for line in lines if line.strip() and not line.startswith("#") and "*" not in line}
+
+
 def test_every_artsearch_command_in_the_readme_runs_as_written(clone):
+    before = {path.name for path in clone.iterdir()}
     commands = readme_commands()
     assert any(" reindex " in c for c in commands) and any(" search " in c for c in commands)
     for line in commands:
@@ -95,3 +102,6 @@ def test_every_artsearch_command_in_the_readme_runs_as_written(clone):
             if args[1] == "search":
                 output = (clone / args[-1]).read_text() if args[-2] == ">" else done.stdout
                 assert len(output.strip().splitlines()) >= 2, command  # found something
+    # Nothing is left behind that `git status` would show (report.json was).
+    left = {path.name for path in clone.iterdir()} - before - git_ignored_names()
+    assert not left, f"the README's commands leave {sorted(left)} in the repository root"
