@@ -110,7 +110,7 @@ def _print_result(result) -> None:
         click.echo("   " + " · ".join(p for p in parts if p))
         if hit.cluster:
             click.echo("   " + _copies_line(hit))
-        click.echo("   " + _plain(hit.teaser_html).replace("\n", " ")[:300])
+        click.echo("   " + _plain(hit.teaser_html)[:300])
 
 
 def _copies_line(hit) -> str:
@@ -129,7 +129,9 @@ def _copies_line(hit) -> str:
 
 
 def _plain(teaser_html: str) -> str:
-    """Terminal rendering of a teaser: marks become *word*, entities are decoded."""
+    """Terminal rendering of a teaser on one line: marks become *word*, entities are
+    decoded, and every run of whitespace (a hard line break, a blank line between
+    paragraphs, a space before a line break) is one space, as a browser shows it."""
     import html
 
-    return html.unescape(teaser_html.replace("<mark>", "*").replace("</mark>", "*"))
+    return " ".join(html.unescape(teaser_html.replace("<mark>", "*").replace("</mark>", "*")).split())

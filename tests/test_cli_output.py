@@ -101,3 +101,16 @@ def test_search_into_a_closed_pipe_exits_quietly(one_article_index):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
         assert err.decode() == ""
+
+
+def test_teasers_show_one_space_at_hard_line_breaks(tmp_path):
+    # A body typed with hard line breaks (a space before one, a blank line between
+    # paragraphs): the terminal teaser printed "marsh.  A" and "the  heron".
+    body = "The heron stood alone \nin the marsh.\n\nA second heron \n came at dawn\r\nto the marsh."
+    source = write_jsonl(tmp_path / "lines.jsonl", [{"id": "lines", "title": "Herons", "body": body}])
+    assert artsearch("reindex", source, "--index", tmp_path / "ix", "-q").returncode == 0
+    for q in ("heron", "zzzz OR title:herons"):  # a marked teaser, and the body's start
+        done = artsearch("search", q, "--index", tmp_path / "ix")
+        assert done.returncode == 0, done.stderr
+        teaser = done.stdout.rstrip("\n").splitlines()[-1].strip()
+        assert teaser.replace("*", "") == " ".join(body.split()), done.stdout
