@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .cli import index_option, load_config
+from .cli import index_option, load_config, plural
 from .errors import IndexMissingError
 from .store import IndexStore
 
@@ -40,10 +40,14 @@ def check(index_dir, quick: bool):
     if not problems:
         current = store.current_path()
         meta = store.read_meta(current) if current is not None else {}
-        click.echo(f"OK: the index at {store.root} is sound ({meta.get('documents', '?')} articles, "
+        click.echo(f"OK: the index at {store.root} is sound ({_articles(meta.get('documents'))}, "
                    f"build {store.current_name()}).")
         return
     for problem in problems:
         click.echo(f"Damaged: {problem}", err=True)
     click.echo(f"Error: {store.damaged(problems).message}", err=True)
     sys.exit(EXIT_DAMAGED)
+
+
+def _articles(documents) -> str:
+    return plural(documents, "article") if isinstance(documents, int) else "? articles"

@@ -250,9 +250,9 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
                  + (f" (all in {report_path})" if report_path else " (use --report FILE to see all)"), err=True)
     mode = "full rebuild" if stats.full else "incremental update"
     echo(f"Index {stats.index_dir} ({mode}, build {stats.build}): {plural(stats.total, 'article')}.")
-    echo(f"Read {stats.read}; added {stats.added}, updated {stats.updated}, unchanged {stats.unchanged}, "
-         f"deleted {stats.deleted}; {stats.changed} changed.")
-    kinds = ", ".join([f"{stats.count('skipped')} skipped", f"{stats.count('repaired')} repaired",
+    echo(f"Read {stats.read:,}; added {stats.added:,}, updated {stats.updated:,}, unchanged {stats.unchanged:,}, "
+         f"deleted {stats.deleted:,}; {stats.changed:,} changed.")
+    kinds = ", ".join([f"{stats.count('skipped'):,} skipped", f"{stats.count('repaired'):,} repaired",
                        plural(stats.count("warning"), "warning"), plural(stats.count("duplicate"), "duplicate")])
     echo(f"Problems: {kinds}.")
     merged = [(f, stats.aliases[f]) for f in ("outlet", "author") if stats.aliases.get(f, {}).get("values_merged")]

@@ -356,7 +356,7 @@ def _summarise_repairs(repairs: dict[int, str]) -> str | None:
     if not repairs:
         return None
     line = min(repairs)
-    more = f" (and {len(repairs) - 1} more lines)" if len(repairs) > 1 else ""
+    more = f" (and {len(repairs) - 1:,} more lines)" if len(repairs) > 1 else ""
     return f"line {line}: {repairs[line]}{more}"
 
 

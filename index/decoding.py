@@ -59,7 +59,7 @@ class Decoder:
             except UnicodeDecodeError as e:
                 first = f"{e.reason} at byte {e.start}"
             text = raw.decode("utf-8", errors="replace")
-            return text, (f"invalid UTF-8 ({first}): {_count_replaced(raw)} undecodable "
+            return text, (f"invalid UTF-8 ({first}): {_count_replaced(raw):,} undecodable "
                           "bytes replaced with U+FFFD; the rest of the file is UTF-8")
         try:
             text = raw.decode(self.encoding)

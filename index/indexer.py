@@ -359,7 +359,7 @@ def _count(stats: IndexStats, action: str, delta: int) -> None:
 def _first_problem(stats: IndexStats) -> str:
     if not stats.problems:
         return ""
-    return f" ({stats.skipped} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
+    return f" ({stats.skipped:,} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
 
 
 def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -> dict:

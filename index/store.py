@@ -111,7 +111,7 @@ class IndexStore:
             path = self.current_path()
             meta = self.read_meta(path) if path else {}
         sources = " ".join(_quote(s) for s in meta.get("sources", ())) or "SOURCE ..."
-        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3:,} more" if len(problems) > 3 else "")
         return IndexDamagedError(
             f"The index at {self.root} is damaged: {shown}. "
             f"Rebuild it with: artsearch reindex --full {sources} --index {self.root}"

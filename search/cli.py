@@ -102,7 +102,7 @@ def _print_result(result) -> None:
     if result.collapsed and result.stories is not None and result.stories != result.total:
         # Copies are folded into one result per story: say so, as the web page does.
         count = f"{plural(result.total, 'article')} in {result.stories:,} {'story' if result.stories == 1 else 'stories'}"
-    click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page} of {result.pages}")
+    click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page:,} of {result.pages:,}")
     for n, hit in enumerate(result.hits, start=result.first):
         date = hit.published.date().isoformat() if hit.published else "undated"
         parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]
@@ -119,13 +119,13 @@ def _copies_line(hit) -> str:
     if c.other_outlets:
         also = f"also in {plural(c.other_outlets, 'outlet')}"
     else:
-        also = f"{c.size - 1} more {'copy' if c.size == 2 else 'copies'} in the same outlet"
+        also = f"{c.size - 1:,} more {'copy' if c.size == 2 else 'copies'} in the same outlet"
     if c.first.id == hit.id:
         first = "first seen here"
     else:
         day = c.first.published.date().isoformat() if c.first.published else "undated"
         first = f"first seen: {c.first.outlet or '(no outlet)'}, {day} (id {c.first.id})"
-    return f"{also} · {first} · all {c.size} copies: --cluster {c.id}"
+    return f"{also} · {first} · all {c.size:,} copies: --cluster {c.id}"
 
 
 def _plain(teaser_html: str) -> str:

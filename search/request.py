@@ -62,7 +62,7 @@ class SearchRequest:
         given = sum(len(values) for values in filters.values())
         if given > config.max_filter_values:
             raise InvalidFilterError(
-                f"At most {config.max_filter_values} author, outlet and year values can be combined "
+                f"At most {config.max_filter_values:,} author, outlet and year values can be combined "
                 f"in one search (the limit); this one has {given:,}."
             )
         for year in filters["year"] + filters["not_year"]:
