@@ -10,7 +10,8 @@ one JSON line on stdout:
 - ``{"cmd": "get", "url": ...}``: time one request; answer its milliseconds, status,
   size and a digest of the page with its own timing removed;
 - ``{"cmd": "profile", "urls": [...], "path": ...}``: a fresh app, then every URL once
-  cold and once warm under cProfile, the statistics written to ``path``.
+  cold and once warm under cProfile, the statistics written to ``path.cold`` and
+  ``path.warm``.
 """
 
 from __future__ import annotations
@@ -54,12 +55,13 @@ def main() -> None:
                       "digest": hashlib.blake2b(_TOOK.sub(b"", body), digest_size=8).hexdigest()}
         elif command["cmd"] == "profile":
             client = fresh(index_dir)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for url in command["urls"] * 2:
-                client.get(url)
-            profiler.disable()
-            profiler.dump_stats(command["path"])
+            for phase in ("cold", "warm"):
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for url in command["urls"]:
+                    client.get(url)
+                profiler.disable()
+                profiler.dump_stats(f"{command['path']}.{phase}")
             answer = {"ok": True}
         else:
             answer = {"error": f"unknown command {command['cmd']!r}"}

@@ -146,6 +146,6 @@ def _by_count(pair: tuple[str, int]):
 def _value(request: SearchRequest, key: str, name: str, count: int) -> FacetValue:
     return FacetValue(
         value=name, label=name, count=count, selected=name in getattr(request, key),
-        toggle_args=tuple(request.toggle(key, name).to_args()),
-        exclude_args=tuple(request.exclude(key, name).to_args()),
+        toggle_args=tuple(request.to_args(**request.toggle_changes(key, name))),
+        exclude_args=tuple(request.to_args(**request.exclude_changes(key, name))),
     )

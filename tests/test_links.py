@@ -5,6 +5,8 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.config import Config
 from web.app import create_app
@@ -80,3 +82,19 @@ def test_api_article_by_encoded_id(client5, article_id):
 def test_a_bad_encoded_id_is_a_404(client5):
     response = client5.get("/api/articles/~%%%")
     assert response.status_code == 404
+
+
+_pairs = st.lists(st.tuples(st.sampled_from(["q", "outlet", "-author", "from", "page"]),
+                            st.text(alphabet="ab &+=?#/%é\u2019 \n", max_size=6)), max_size=5)
+
+
+@given(st.lists(_pairs, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_a_pages_links_are_written_as_search_url_writes_them(client5, links):
+    """The per-page helper (path resolved once, each pair encoded once) changes no link."""
+    from web.views import PageSearchUrls, search_url
+
+    with client5.application.test_request_context("/?q=x"):
+        page_urls = PageSearchUrls()
+        for args in links + links:  # the second time from what the first one encoded
+            assert page_urls(args) == page_urls(tuple(args)) == search_url(args)

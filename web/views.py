@@ -40,7 +40,32 @@ def deadline() -> Deadline:
 
 
 def search_url(args) -> str:
+    """The search page with the query-string pairs ``args``."""
     return url_for("artsearch.search", fmt="html") + ("?" + urlencode(list(args)) if args else "")
+
+
+class PageSearchUrls:
+    """``search_url`` for the links of one page: the path is resolved once and each
+    query-string pair encoded once (a results page repeats its q=…, author=… in a hundred
+    facet and timeline links). Writes exactly what ``search_url`` writes."""
+
+    def __init__(self) -> None:
+        self.base: str | None = None
+        self.encoded: dict[tuple, str] = {}
+
+    def __call__(self, args) -> str:
+        if self.base is None:
+            self.base = url_for("artsearch.search", fmt="html")
+        if not args:
+            return self.base
+        encoded = self.encoded
+        parts = []
+        for pair in args:
+            part = encoded.get(pair)
+            if part is None:
+                part = encoded[pair] = urlencode((pair,))
+            parts.append(part)
+        return self.base + "?" + "&".join(parts)
 
 
 def facet_url(name: str, args, **extra) -> str:
@@ -61,7 +86,7 @@ def breakable(value: str) -> Markup:
 
 @bp.app_context_processor
 def template_helpers() -> dict:
-    return {"search_url": search_url, "facet_url": facet_url}
+    return {"search_url": PageSearchUrls(), "facet_url": facet_url}
 
 
 @bp.route("/", defaults={"fmt": "html"})
