@@ -8,10 +8,11 @@ through the Flask test client. The query mix (``bench/queries.json``) is sent to
 alternating query by query (and which side goes first, round by round), so machine
 load falls on both alike.
 
-Each round starts both sides afresh (a new app: empty caches, as after a new index
-generation) and sends the mix twice: the first pass is **cold** (the first time each
-query is seen in the generation), the second **warm** (served from the caches). The
-report gives page p50/p95 for each and the new/old ratios, plus the load average.
+Each round starts both sides on a new index generation (the engine forgets its
+per-generation views and caches and reopens its readers; see ``page_worker.py``) and
+sends the mix twice: the first pass is **cold** (the first time each query is seen in
+the generation), the second **warm** (served from the caches). The report gives page
+p50/p95 for each and the new/old ratios, plus the load average.
 
     python -m bench.oldnew --corpus ../shared/corpus/fakehealth-news.jsonl
     python -m bench.oldnew --old main --same-pages   # a refactoring: pages must not change
@@ -131,7 +132,7 @@ def summary(ms: list[float]) -> dict:
 @click.option("--old", "old_rev", default="b2d5ccf", show_default=True, help="The commit to compare with.")
 @click.option("--new", "new_rev", default=None, help="A commit instead of the working tree.")
 @click.option("--rounds", type=click.IntRange(1), default=5, show_default=True,
-              help="Rounds: each starts both sides afresh and sends the mix cold, then warm.")
+              help="Rounds: each starts both sides on a new generation and sends the mix cold, then warm.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True)
 @click.option("--reuse", is_flag=True, help="Keep indexes built earlier by the same write path (index/).")
 @click.option("--same-pages", is_flag=True,

@@ -5,8 +5,10 @@ the working tree), so it imports only what every version has: ``web.app.create_a
 and ``index.config.Config``. It reads one JSON command per line on stdin and answers
 one JSON line on stdout:
 
-- ``{"cmd": "fresh"}``: a new app (a new engine: empty caches, as after a new index
-  generation), opened by one throw-away search that is not in the mix;
+- ``{"cmd": "fresh"}``: what a new index generation brings, opened by one throw-away
+  search that is not in the mix: the engine forgets its per-generation views (with their
+  caches) and its thread's searcher, so readers are opened anew. The app, its compiled
+  templates and the process-wide analyzer memo live on, as they do in a server;
 - ``{"cmd": "get", "url": ...}``: time one request; answer its milliseconds, status,
   size and a digest of the page with its own timing removed;
 - ``{"cmd": "profile", "urls": [...], "path": ...}``: a fresh app, then every URL once
@@ -21,6 +23,7 @@ import hashlib
 import json
 import re
 import sys
+import threading
 import time
 
 from index.config import Config
@@ -31,8 +34,16 @@ _TOOK = re.compile(rb'<span class="took">\([^)]*\)</span>')
 WARM_UP = "/?q=zzqxwarmup"
 
 
-def fresh(index_dir: str):
-    client = create_app(Config(index_dir=index_dir)).test_client()
+def fresh(index_dir: str, client=None):
+    """A client on an engine as after a new index generation (see the module docstring)."""
+    if client is None:
+        client = create_app(Config(index_dir=index_dir)).test_client()
+    else:
+        # Private names, but present in every version compared: the per-generation views
+        # and the per-thread searcher (the test client serves in this thread).
+        engine = client.application.extensions["artsearch"]
+        engine._views = {}
+        engine._local = threading.local()
     client.get(WARM_UP)
     return client
 
@@ -43,7 +54,7 @@ def main() -> None:
     for line in sys.stdin:
         command = json.loads(line)
         if command["cmd"] == "fresh":
-            client = fresh(index_dir)
+            client = fresh(index_dir, client)
             answer: dict = {"ok": True}
         elif command["cmd"] == "get":
             assert client is not None, "send 'fresh' first"
@@ -54,7 +65,7 @@ def main() -> None:
             answer = {"ms": ms, "status": response.status_code, "bytes": len(body),
                       "digest": hashlib.blake2b(_TOOK.sub(b"", body), digest_size=8).hexdigest()}
         elif command["cmd"] == "profile":
-            client = fresh(index_dir)
+            client = fresh(index_dir, client)
             for phase in ("cold", "warm"):
                 profiler = cProfile.Profile()
                 profiler.enable()

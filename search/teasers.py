@@ -95,9 +95,7 @@ def _candidate_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int
     convert = _converter(analyzer)
     if convert is None or not spec:
         return None
-    folded = text.lower()
-    if not folded.isascii():  # accent_map leaves lowercase ASCII as it is
-        folded = folded.translate(accent_map)
+    folded = fold_accents(text.lower())
     if len(folded) != len(text) or has_typography(text):
         # A character folded to several, or a word with invisible characters, a ligature
         # or a line-break hyphen inside: offsets would shift or prefixes would not match.
@@ -123,6 +121,22 @@ def _candidate_spans(text: str, analyzer, spec: HighlightSpec) -> list[tuple[int
         else:
             merged.append((start, end))
     return merged
+
+
+def fold_accents(text: str) -> str:
+    """``text.translate(accent_map)`` for lowercased ``text``, translating only its runs of
+    non-ASCII characters: accent_map leaves lowercase ASCII as it is, and a body is mostly
+    ASCII (three times faster on FakeHealth)."""
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_fold_run, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(match: re.Match) -> str:
+    return match.group().translate(accent_map)
 
 
 def _phrase_end(folded: str, pos: int, rest: tuple[str, ...], convert) -> int | None:

@@ -96,3 +96,13 @@ def test_candidate_scan_equals_full_tokenisation_on_real_bodies(fakehealth_rows)
                     assert fast == _matched_spans_full(row["body"], analyzer, s), (row["id"], s)
                     checked += 1
     assert checked > 1000
+
+
+def test_accent_folding_by_runs_equals_translating_the_whole_text(fakehealth_rows):
+    from whoosh.support.charset import accent_map
+
+    from search.teasers import fold_accents
+
+    texts = [t.lower() for t in [row["body"] for row in fakehealth_rows] + ["", "ascii", "É", "Straße ﬁ ’x’ Ⅻ"]]
+    assert [fold_accents(t) for t in texts] == [t.translate(accent_map) for t in texts]
+    assert any(not t.isascii() for t in texts)
