@@ -102,3 +102,23 @@ def test_multiline_query_without_javascript(open_page):
         page.click(".query-row button[type=submit]")
     assert page.locator(".hit h2 a").first.inner_text() == article["title"]
     assert page.locator("#q").input_value() == "Regular breast cancer screen-\ning saves lives"
+
+
+def test_back_to_search_returns_to_a_multiline_querys_results(page):
+    # A form sends the box's line breaks as CRLF, the links on the page carry LF: "Back to
+    # search" must still see the same query and return to the results page left (filters too).
+    article = fixture_article("a11")
+    page.goto("/")
+    page.click("#q")
+    paste(page, typeset(article["body"]))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.check(".facet[data-facet=outlet] input[value='bbc.co.uk']")
+    results = page.url
+    with page.expect_navigation():
+        page.click(".hit h2 a")
+    with page.expect_navigation():
+        page.click(".back a")
+    assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(results).query)
+    assert page.locator("#q").input_value() == typeset(article["body"])

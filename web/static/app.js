@@ -49,8 +49,9 @@ document.documentElement.classList.add("js");
   if (!back || !document.referrer) return;
   var from, target;
   try { from = new URL(document.referrer); target = new URL(back.href); } catch (e) { return; }
-  if (from.origin === location.origin && from.pathname === target.pathname &&
-      from.searchParams.get("q") === target.searchParams.get("q")) {
+  // Same words up to whitespace: a form sends the box's line breaks as CRLF, links LF.
+  var words = function (url) { return (url.searchParams.get("q") || "").replace(/\s+/g, " ").trim(); };
+  if (from.origin === location.origin && from.pathname === target.pathname && words(from) === words(target)) {
     back.href = from.pathname + from.search;
   }
 })();
