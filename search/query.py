@@ -149,6 +149,12 @@ def join_line_break_hyphens(text: str) -> str:
     return _LINE_BREAK_HYPHEN.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line, as a title shows it: words hyphenated at a line break joined,
+    other line breaks and runs of spaces one space."""
+    return " ".join(join_line_break_hyphens(text).split())
+
+
 def tidy_query_text(text: str) -> str:
     """Collapse spaces within each line and drop blank lines, keeping a paste's line breaks.
 

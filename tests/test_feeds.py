@@ -77,6 +77,13 @@ def test_feed_follows_query_and_filters(client, fixture_records):
     assert alternate["outlet"] == ["reuters.com"]
 
 
+def test_feed_of_a_pasted_multiline_query_has_a_one_line_title(client):
+    data = client.get("/search.atom", query_string={"q": "Waiting times\r\nat hos-\r\npitals"}).data
+    parsed = feedparser.parse(data)
+    assert parsed.feed.title == "artsearch: \u201cWaiting times at hospitals\u201d"
+    assert [e.id.rsplit(":", 1)[1] for e in parsed.entries] == ["a11"]
+
+
 def test_feed_entries_link_to_articles_and_sources(client, fixture_records):
     data = client.get("/search.atom?q=breast+cancer").data
     parsed = feedparser.parse(data)

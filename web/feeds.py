@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, make_response, render_template, request, url_for
 
+from search.query import one_line
 from search.request import SearchRequest
 from search.results import Hit
 
@@ -54,7 +55,8 @@ def feed_request(args, config) -> SearchRequest:
 
 
 def feed_title(req: SearchRequest) -> str:
-    parts = [f"“{req.q}”" if req.q else "all articles"]
+    # A title is one line: a pasted query's line breaks are spaces here.
+    parts = [f"“{one_line(req.q)}”" if req.q else "all articles"]
     for key, values in req.filters.items():
         parts.append(f"{key}: {', '.join(values)}")
     if req.date_from or req.date_to:
