@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
 from .clusters import ClusterSketches, article_from_stored, assign_cluster_ids, find_clusters
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
@@ -135,6 +136,9 @@ def to_document(article: Article) -> dict:
         "language": article.language,
         "content_hash": content_hash(article),
     }
+    analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+    doc["title_words"] = analyzer.content_length(article.title)
+    doc["body_words"] = analyzer.content_length(article.body)
     if english:
         doc["title"] = article.title
         doc["body"] = article.body

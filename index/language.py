@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+
 # The most frequent function words of each language, chosen so the lists barely overlap.
 # Norwegian is not listed: its function words are Danish ones, and both are unstemmed.
 STOPWORDS: dict[str, frozenset] = {
@@ -38,6 +40,13 @@ STOPWORDS: dict[str, frozenset] = {
         "fi": "ja on ei se että oli hän ovat mutta tai kun myös joka jos niin ole vain kuin",
     }.items()
 }
+
+# English function words: relaxed first, and never what makes one result better than another
+# (they count neither in ranking nor in the word counts that normalise its lengths).
+FUNCTION_WORDS = STOPWORDS["en"] | WHOOSH_STOP_WORDS | frozenset(
+    "a an at can could do does did had how i if into its may might must no our shall should so "
+    "some such than then these those under upon us we what when where whether which while "
+    "who whom why you your".split())
 
 _WORD = re.compile(r"[^\W\d_]+")
 SAMPLE_CHARS = 5000

@@ -9,14 +9,15 @@ teaser needs is stored, so a results page needs no other lookup.
 from __future__ import annotations
 
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, FieldType, SchemaClass
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, FieldType, SchemaClass
 from whoosh.formats import Existence
 
 from .analysis import FOLD_ANALYZER, TEXT_ANALYZER, FastPositions
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
@@ -71,6 +72,10 @@ class ArticleSchema(SchemaClass):
     # its MinHash signature, and the id of the cluster of copies (absent: no copies).
     body_key = ID(sortable=True)
     cluster = ID(stored=True)
+    # Content words (function words left out) of the title and body, whichever of the
+    # English or *_intl fields holds them: the lengths relevance ranking normalises by.
+    title_words = COLUMN(NumericColumn("I"))
+    body_words = COLUMN(NumericColumn("I"))
 
 
 def make_schema() -> ArticleSchema:

@@ -36,7 +36,7 @@ from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_face
 from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
-from .ranking import RERANK_WINDOW, Ranked, rank
+from .ranking import RERANK_WINDOW, FieldLengths, Ranked, rank
 from .request import SearchRequest
 from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import suggest_query
@@ -71,6 +71,7 @@ class IndexView:
         self.days = DayColumn(self.dated, self.dated_times, self.size)
         self.cache = ByteBudgetCache(cache_bytes)
         self.clusters = clusters.ClusterColumns(reader, self.oldest_rank, self.columns.doc_values["outlet"])
+        self.lengths = FieldLengths(reader)
 
     def published_between(self, start: datetime | None, end: datetime | None) -> list[int]:
         """Documents published in [start, end] (either may be None: open-ended)."""
@@ -357,7 +358,7 @@ class SearchEngine:
         query = found.query
         allow = None if final is found.docs and not _has_negation(query) else set(final)
         return rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
-                    searcher, query, final, allow, found.units, wanted,
+                    searcher, query, final, allow, found.units, wanted, lengths=view.lengths, deadline=deadline,
                     coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
                     if found.relaxation else None)
 

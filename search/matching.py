@@ -1,6 +1,10 @@
 """The matching strategy: which words a result must contain.
 
-Every word is required when some article has them all. Otherwise as few bare words as
+Every word is required when some article has them all, unless the query is long
+(``LONG_QUERY`` content words or more: a pasted question or passage) and fewer than
+``FEW`` articles have them all; then those few come first and the articles with most of
+the words follow (Cranfield: 40 of 225 questions had one or two such articles, which hid
+every other relevant one). Otherwise as few bare words as
 possible are left out (what the closest articles lack), and of equally close choices the
 most common words (the least telling: "the", "true"), keeping the rarest, like
 Meilisearch's ``frequency`` matching strategy; a word no article contains is left out at
@@ -18,22 +22,30 @@ from whoosh import query as wq
 
 from .query import ParsedQuery, Unit
 
+LONG_QUERY = 4
+FEW = 10
+
 
 @dataclasses.dataclass(frozen=True)
 class Relaxation:
-    """Not every word could be required: ``kept`` of ``total`` words were."""
+    """Not every word was required: ``kept`` of ``total`` words were, by the closest
+    articles; ``complete`` articles have every word (fewer than ``FEW``; they come first)."""
 
     kept: int
     total: int
     dropped: tuple[str, ...]  # the words left out, as typed, most common first
+    complete: int = 0
 
     def note(self) -> str:
         words = ", ".join(self.dropped)
+        if self.complete:
+            few = f"{self.complete} article contains" if self.complete == 1 else f"{self.complete} articles contain"
+            return f"Only {few} all {self.total} words; articles with most of them follow."
         return (f"No article contains all {self.total} words; showing articles with {self.kept} of "
                 f"{self.total}. Not required: {words}.")
 
     def to_dict(self) -> dict:
-        return {"kept": self.kept, "total": self.total, "dropped": list(self.dropped)}
+        return {"kept": self.kept, "total": self.total, "dropped": list(self.dropped), "complete": self.complete}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +73,9 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     docs = docs_of(query)
     required = parsed.required
     relaxable = [u for u in required if u.relaxable]
-    if docs or query is None or query is wq.NullQuery or not relaxable:
+    if query is None or query is wq.NullQuery or not relaxable:
+        return Match(query, docs, required)
+    if docs and (len(docs) >= FEW or sum(1 for u in relaxable if not u.function_word) < LONG_QUERY):
         return Match(query, docs, required)
     fixed = [u for u in required if not u.relaxable]
     freq = {u: frequency(u) for u in relaxable}
@@ -103,7 +117,7 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     dropped = [u for u in required if u.relaxable and u not in kept]
     dropped.sort(key=lambda u: -freq[u])
     relaxation = Relaxation(kept=len(required) - len(dropped), total=len(required),
-                            dropped=tuple(u.label for u in dropped))
+                            dropped=tuple(u.label for u in dropped), complete=len(docs))
     return Match(relaxed_query.normalize(), anyword, required, relaxation)
 
 

@@ -27,10 +27,9 @@ import unicodedata
 from itertools import islice
 
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 
 from index.analysis import INVISIBLE, LINE_BREAK_HYPHEN
-from index.language import STOPWORDS
+from index.language import FUNCTION_WORDS
 
 # User-facing field names and the index fields each one searches.
 QUERY_FIELDS = {
@@ -81,11 +80,6 @@ _LEADING_SCAFFOLDS = tuple(tuple(s.split()) for s in sorted((
 ), key=lambda s: -len(s.split())))
 _TRAILING_SCAFFOLDS = tuple(tuple(s.split()) for s in (
     "is this true", "is that true", "is it true", "true or false", "really", "fact check"))
-# English function words: relaxed first, and never what makes one result better than another.
-FUNCTION_WORDS = STOPWORDS["en"] | WHOOSH_STOP_WORDS | frozenset(
-    "a an at can could do does did had how i if into its may might must no our shall should so "
-    "some such than then these those under upon us we what when where whether which while "
-    "who whom why you your".split())
 _SAY_WORDS = frozenset({"say", "said", "says", "claim", "claimed", "claims", "state", "stated", "tweet", "tweeted"})
 
 

@@ -1,39 +1,87 @@
 """Relevance ranking: BM25F, then query words found side by side, then coverage.
 
-The base score is Whoosh's BM25F over the query's words (title matches weigh double, by
-the title field's boost). On top of it:
+Whoosh's BM25F (title matches weigh double, by the title field's boost) picks the best
+``RERANK_WINDOW`` documents. Those are then scored again, each term read from the
+postings of the shown candidates only:
 
+- **BM25F over content words** (``bm25f``): a term's frequency is summed over title and
+  body (the title weighted ``TITLE_WEIGHT``, each field normalised by its own length),
+  then saturated once with ``K1`` (Robertson and Zaragoza's BM25F, where Whoosh's
+  "BM25F" saturates each field apart). Lengths count content words only (the
+  ``title_words``/``body_words`` columns): function words stay indexed for exact quotes
+  but no longer make an article look longer than its content.
+- **Feedback** (relaxed queries of ``FEEDBACK_MIN_WORDS`` content words or more: a long
+  question no article answers word for word): the ``FEEDBACK_DOCS`` best candidates'
+  most telling words (RM3-style relevance model: each document's term frequencies
+  weighted by its score) join the query with weight ``FEEDBACK_WEIGHT``.
 - **Proximity.** For each pair of neighbouring query words, a document where they also
   stand next to each other (in title or body) gets ``PROXIMITY`` times the pair's IDF,
   so a pasted sentence ranks its source first and an exact quote ranks above the same
-  words scattered. Only the best ``RERANK_WINDOW`` documents by BM25F are re-ranked:
-  positions are read from the postings for those documents only.
+  words scattered.
 - **Coverage** (relaxed queries only: no document had every word). Documents are ranked
   first by the IDF-weighted share of the query's content words they contain, in steps
   of ``COVERAGE_STEP``, then by score; function words count for nothing, so "the" and
   "of" never decide between two documents.
 
-The values are tuned on Cranfield and the known-item sets; see docs/decisions.md.
+Documents past the window keep Whoosh's order. The values are tuned on Cranfield and the
+known-item sets; see docs/decisions.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
 from index.analysis import TEXT_ANALYZER
 
+from .deadline import Deadline
 from .query import FUNCTION_WORDS, Unit
 
-PROXIMITY = 0.6
+# BM25F over content words (Cranfield, docs/decisions.md): saturation, the title's
+# weight against the body's, and each field's length normalisation.
+K1 = 3.0
+TITLE_WEIGHT = 3.0
+B_TITLE = 0.75
+B_BODY = 0.6
+# Feedback for long relaxed queries: words from the best FEEDBACK_DOCS candidates.
+FEEDBACK_MIN_WORDS = 4
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 10
+FEEDBACK_WEIGHT = 0.5
+# Only so much of a huge article is read for its words.
+FEEDBACK_CHARS = 20_000
+PROXIMITY = 0.3
 # 1.0: of a relaxed query's matches, those with every content word come first.
 COVERAGE_STEP = 1.0
 RERANK_WINDOW = 100
 PROXIMITY_FIELDS = ("title", "body")
 # The same words as indexed terms (stemmed), for pairs of query terms.
 FUNCTION_TERMS = frozenset(TEXT_ANALYZER.term(w) for w in FUNCTION_WORDS)
+# Which BM25F field each indexed text field adds to.
+FIELD_GROUPS = {"title": "title", "title_intl": "title", "body": "body", "body_intl": "body"}
+
+
+class FieldLengths:
+    """Every document's content-word count in title and body, and their means: the
+    lengths BM25F normalises by. Built once per index generation from the columns."""
+
+    def __init__(self, reader):
+        size = reader.doc_count_all()
+        self.lengths = {}
+        self.means = {}
+        for group in ("title", "body"):
+            column = f"{group}_words"
+            values = array("I", reader.column_reader(column)) if reader.has_column(column) else array("I", [0] * size)
+            self.lengths[group] = values
+            live = list(reader.all_doc_ids()) if reader.has_deletions() else None
+            total = sum(values[d] for d in live) if live is not None else sum(values)
+            count = len(live) if live is not None else len(values)
+            self.means[group] = total / count if count else 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,15 +91,19 @@ class Ranked:
 
 
 def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allow: set[int] | None,
-         units: tuple[Unit, ...], wanted: int, *,
-         coverage_of: Callable[[Unit], frozenset[int]] | None = None) -> list[Ranked]:
+         units: tuple[Unit, ...], wanted: int, *, lengths: FieldLengths | None = None,
+         coverage_of: Callable[[Unit], frozenset[int]] | None = None,
+         deadline: Deadline | None = None) -> list[Ranked]:
     """Return the first ``wanted`` of ``docs``, the non-empty result set of ``query``.
 
     ``search(query, allow, limit)`` is Whoosh's top-``limit`` scoring (the engine's, with
     its deadline); ``allow`` confines it to ``docs`` (None: the query's own matches).
-    ``units`` are the query's words for proximity and coverage; ``coverage_of`` (given
-    for a relaxed query only) returns the documents containing one unit.
+    ``units`` are the query's words for BM25F, proximity and coverage; ``lengths`` the
+    index generation's content-word counts (None: Whoosh's scores are kept);
+    ``coverage_of`` (given for a relaxed query only) returns the documents containing one
+    unit.
     """
+    deadline = deadline or Deadline.never()
     limit = max(wanted, RERANK_WINDOW)
     tiers: dict[int, float] = {}
     if coverage_of is not None:
@@ -68,12 +120,20 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
     else:
         results = search(query, allow, limit)
     ranked = [Ranked(hit.docnum, hit.score) for hit in results]
+    head = ranked[:RERANK_WINDOW]
+    docnums = [r.docnum for r in head]
+    scores = {r.docnum: r.score for r in head}
+    words = _content_words(units)
+    if lengths is not None and words and head:
+        scores = bm25f(searcher, lengths, words, docnums, deadline)
+        if coverage_of is not None and len(words) >= FEEDBACK_MIN_WORDS:
+            extra = _feedback_words(searcher, scores, words, deadline)
+            for doc, score in bm25f(searcher, lengths, extra, docnums, deadline).items():
+                scores[doc] += score
     if len(units) > 1 or any(len(u.terms) > 1 for u in units):
-        head = ranked[:RERANK_WINDOW]
-        bonus = proximity_bonus(searcher, units, [r.docnum for r in head])
-        ranked[:RERANK_WINDOW] = sorted(
-            (Ranked(r.docnum, r.score + bonus.get(r.docnum, 0.0)) for r in head),
-            key=lambda r: -r.score)
+        for doc, bonus in proximity_bonus(searcher, units, docnums).items():
+            scores[doc] += bonus
+    ranked[:RERANK_WINDOW] = sorted((Ranked(d, scores.get(d, 0.0)) for d in docnums), key=lambda r: -r.score)
     if tiers:
         ranked.sort(key=lambda r: -tiers.get(r.docnum, 0.0))  # stable: score order within a tier
         if wanted > len(ranked):
@@ -84,6 +144,86 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
                 rest.sort(key=lambda r: -tiers.get(r.docnum, 0.0))
                 ranked.extend(rest)
     return ranked[:wanted]
+
+
+# One query word as BM25F sees it: the (field, term) pairs it is indexed as, and its weight.
+Word = tuple[tuple[tuple[str, str], ...], float]
+
+
+def _content_words(units: Iterable[Unit]) -> list[Word]:
+    """The query's content words, each with the text fields it is looked up in (a
+    phrase's words one by one; wildcards, ranges and author/outlet clauses only match)."""
+    words: dict[object, list[tuple[str, str]]] = {}
+    for unit in units:
+        if unit.function_word:
+            continue
+        for leaf in unit.query.leaves():
+            if isinstance(leaf, wq.Term) and leaf.fieldname in FIELD_GROUPS:
+                pieces = [(0, leaf.text)]
+            elif isinstance(leaf, wq.Phrase) and leaf.fieldname in FIELD_GROUPS:
+                pieces = list(enumerate(leaf.words))
+            else:
+                continue
+            for index, text in pieces:
+                if text not in FUNCTION_TERMS and text not in FUNCTION_WORDS:
+                    words.setdefault((unit.query, index), []).append((leaf.fieldname, text))
+    return [(tuple(dict.fromkeys(pairs)), 1.0) for pairs in words.values()]
+
+
+def bm25f(searcher, lengths: FieldLengths, words: list[Word], docnums: list[int],
+          deadline: Deadline) -> dict[int, float]:
+    """BM25F of each of ``docnums`` for ``words``: per word, the frequencies in title
+    (× ``TITLE_WEIGHT``) and body, each divided by its length normalisation, summed, then
+    saturated once; times the word's IDF and weight."""
+    reader = searcher.reader()
+    size = reader.doc_count() or 1
+    wanted = sorted(set(docnums))
+    scores = dict.fromkeys(docnums, 0.0)
+    norm = {}
+    for group, b in (("title", B_TITLE), ("body", B_BODY)):
+        mean, values = lengths.means[group], lengths.lengths[group]
+        norm[group] = {d: (1 - b + b * values[d] / mean) if mean else 1.0 for d in wanted}
+    field_weight = {"title": TITLE_WEIGHT, "body": 1.0}
+    for pairs, weight in words:
+        deadline.check("ranking the matches")
+        frequency = max((reader.doc_frequency(f, t) for f, t in pairs), default=0)
+        if not frequency:
+            continue
+        idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+        tf: dict[int, float] = {}
+        for field, text in pairs:
+            group = FIELD_GROUPS[field]
+            for doc, count in _postings(reader, field, text, wanted, "frequency").items():
+                tf[doc] = tf.get(doc, 0.0) + field_weight[group] * count / norm[group][doc]
+        for doc, x in tf.items():
+            scores[doc] += weight * idf * x * (K1 + 1) / (K1 + x)
+    return scores
+
+
+def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadline: Deadline) -> list[Word]:
+    """The words of the best-scored documents that say most about them (an RM3-style
+    relevance model: term frequencies over length, weighted by the document's score),
+    less the query's own and function words; weights relative to the best's."""
+    top = sorted(scores, key=lambda d: (-scores[d], d))[:FEEDBACK_DOCS]
+    best = max((scores[d] for d in top), default=0.0)
+    if best <= 0:
+        return []
+    own = {text for pairs, _ in words for _, text in pairs}
+    relevance: Counter[str] = Counter()
+    for doc in top:
+        deadline.check("ranking the matches")
+        stored = searcher.stored_fields(doc)
+        text = f"{stored.get('title') or ''}\n{(stored.get('body') or '')[:FEEDBACK_CHARS]}"
+        terms = [t for t in TEXT_ANALYZER.terms(text) if t not in FUNCTION_TERMS]
+        if terms:
+            share = scores[doc] / best / len(terms)
+            for term, count in Counter(terms).items():
+                relevance[term] += share * count
+    picked = [(t, w) for t, w in relevance.most_common(FEEDBACK_TERMS + len(own)) if t not in own][:FEEDBACK_TERMS]
+    if not picked:
+        return []
+    strongest = picked[0][1]
+    return [((("title", t), ("body", t)), FEEDBACK_WEIGHT * w / strongest) for t, w in picked]
 
 
 def _coverage_tiers(searcher, units, docs, coverage_of) -> dict[int, float]:
@@ -136,7 +276,8 @@ def proximity_bonus(searcher, units: Iterable[Unit], docnums: list[int]) -> dict
     idf = {w: searcher.idf("body", w) if ("body", w) in reader else 0.0 for w in words}
     found: set[tuple[int, str, str]] = set()
     for field in PROXIMITY_FIELDS:
-        positions = {w: _positions(reader, field, w, wanted) for w in words}
+        positions = {w: {d: set(p) for d, p in _postings(reader, field, w, wanted, "positions").items()}
+                     for w in words}
         for a, b in pairs:
             second_by_doc = positions[b]
             for doc, first in positions[a].items():
@@ -149,8 +290,9 @@ def proximity_bonus(searcher, units: Iterable[Unit], docnums: list[int]) -> dict
     return bonus
 
 
-def _positions(reader, field: str, word: str, docnums: list[int]) -> dict[int, set[int]]:
-    """Positions of ``word`` in ``field`` for each of ``docnums`` (sorted) containing it."""
+def _postings(reader, field: str, word: str, docnums: list[int], kind: str) -> dict:
+    """``kind`` ("positions", "frequency") of ``word`` in ``field`` for each of
+    ``docnums`` (sorted) containing it."""
     if (field, word) not in reader:
         return {}
     out = {}
@@ -163,5 +305,5 @@ def _positions(reader, field: str, word: str, docnums: list[int]) -> dict[int, s
             if not matcher.is_active():
                 break
         if matcher.id() == doc:
-            out[doc] = set(matcher.value_as("positions"))
+            out[doc] = matcher.value_as(kind)
     return out

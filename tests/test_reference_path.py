@@ -1,8 +1,14 @@
 """The optimised read path (cached document sets, column facets, own sort orders) must
 return exactly what a plain Whoosh implementation returns: same total, same hits in the
 same order, same facet counts. The reference below uses only stock Whoosh calls:
-``search(filter=Query, groupedby=FieldFacet, maptype=Count, sortedby=...)``."""
+``search(filter=Query, groupedby=FieldFacet, maptype=Count, sortedby=...)``.
 
+Relevance order: Whoosh's best ``RERANK_WINDOW`` re-ordered by BM25F over content words
+(search/ranking.py), recomputed here from each article's stored text; the rest in
+Whoosh's order."""
+
+import math
+import re
 from datetime import datetime, time, timezone
 
 import pytest
@@ -10,6 +16,10 @@ from werkzeug.datastructures import MultiDict
 from whoosh import query as wq
 from whoosh import sorting
 
+from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.indexer import ENGLISH
+from index.language import FUNCTION_WORDS
+from search import ranking
 from search.facets import FACETS
 from search.query import build_query
 from search.request import SearchRequest
@@ -40,6 +50,55 @@ def reference_filters(request: SearchRequest) -> dict:
     return filters
 
 
+def reference_relevance(searcher, q: str, hits) -> list[dict]:
+    """``hits`` (Whoosh's order) with the first RERANK_WINDOW re-ordered by BM25F: per
+    query word, title (x TITLE_WEIGHT) and body frequencies over their length
+    normalisation, summed and saturated once, times the IDF. Frequencies and lengths come
+    from the stored text: the content words (not function words) of title and body."""
+    words = [w for w in re.findall(r"\w+", q.split(":", 1)[-1]) if w.lower() not in FUNCTION_WORDS]
+    stored = [searcher.stored_fields(hit.docnum) for hit in hits]
+    if ":" in q or not words:  # field: clauses only match; Whoosh's order stays
+        return stored
+    head = stored[:ranking.RERANK_WINDOW]
+    reader = searcher.reader()
+    size = reader.doc_count()
+    counts = []
+    for fields in head:
+        analyzer = TEXT_ANALYZER if fields.get("language") in ENGLISH else FOLD_ANALYZER
+        per_field = {}
+        for group in ("title", "body"):
+            text = fields.get(group) or ""
+            per_field[group] = (analyzer.terms(text), sum(1 for w in re.findall(r"\w+", text)
+                                                          if w.lower() not in FUNCTION_WORDS))
+        counts.append((analyzer, per_field))
+    lengths = searcher.reader().column_reader
+    means = {g: sum(lengths(f"{g}_words")[d] for d in reader.all_doc_ids()) / size for g in ("title", "body")}
+    scores = []
+    for analyzer, per_field in counts:
+        score = 0.0
+        for word in words:
+            term = analyzer.term(word)
+            # A word is looked up in both spellings: stemmed (English), folded (*_intl).
+            stemmed, folded = TEXT_ANALYZER.term(word), FOLD_ANALYZER.term(word)
+            frequency = max(reader.doc_frequency(f, t) for f, t in (
+                ("title", stemmed), ("body", stemmed), ("title_intl", folded), ("body_intl", folded)))
+            if not frequency:
+                continue
+            idf = math.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+            x = 0.0
+            for group, weight, b in (("title", ranking.TITLE_WEIGHT, ranking.B_TITLE),
+                                     ("body", 1.0, ranking.B_BODY)):
+                terms, length = per_field[group]
+                tf = terms.count(term)
+                if tf:
+                    x += weight * tf / (1 - b + b * length / means[group])
+            if x:
+                score += idf * x * (ranking.K1 + 1) / (ranking.K1 + x)
+        scores.append(round(score, 9))
+    order = sorted(range(len(head)), key=lambda i: -scores[i])  # stable: Whoosh's order on ties
+    return [head[i] for i in order] + stored[ranking.RERANK_WINDOW:]
+
+
 def combine(queries):
     queries = list(queries)
     return wq.And(queries) if queries else None
@@ -66,11 +125,12 @@ def test_optimised_path_equals_plain_whoosh(fakehealth_engine, pairs):
 
     wanted = request.page * request.per_page
     if request.sort == "relevance" and request.q:
-        reference = searcher.search(query, filter=every_filter, limit=wanted)
+        reference = reference_relevance(searcher, request.q, searcher.search(query, filter=every_filter,
+                                                                              limit=max(wanted, ranking.RERANK_WINDOW)))
     else:
         reference = searcher.search(query, filter=every_filter, limit=wanted,
                                     sortedby=sorting.FieldFacet("published", reverse=request.sort != "oldest"))
-    expected_ids = [hit["id"] for hit in reference][(request.page - 1) * request.per_page:]
+    expected_ids = [hit["id"] for hit in reference][(request.page - 1) * request.per_page:wanted]
     got_ids = [hit.id for hit in result.hits]
     if request.sort == "relevance" and request.q:
         assert got_ids == expected_ids

@@ -1,0 +1,154 @@
+"""Relevance ranking (search/ranking.py): BM25F over content words, the long-query
+matching strategy and feedback, through the engine and /api/search.
+
+Each corpus here is written for one property, and the expected order is argued from
+the formula's definition, not read from the program's output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from index.config import Config
+from index.indexer import build_index
+from index.language import FUNCTION_WORDS
+from search.engine import SearchEngine
+from search.request import SearchRequest
+
+
+def write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def engine_for(tmp_path, rows) -> SearchEngine:
+    corpus = write(tmp_path / "corpus.jsonl", rows)
+    build_index([corpus], tmp_path / "index", full=True)
+    return SearchEngine(Config(index_dir=tmp_path / "index"))
+
+
+def ids(engine, q, **kwargs):
+    return [hit.id for hit in engine.search(SearchRequest(q=q, per_page=50, **kwargs)).hits]
+
+
+def test_content_word_counts_match_an_independent_count(engine):
+    """The lengths BM25F normalises by: every word that is not an English function
+    word, in each article's stored title and body, counted here with a plain regex."""
+    searcher = engine.searcher()
+    lengths = engine.view(searcher).lengths
+    checked = 0
+    for docnum in searcher.reader().all_doc_ids():
+        stored = searcher.stored_fields(docnum)
+        for group in ("title", "body"):
+            text = stored.get(group) or ""
+            expected = sum(1 for w in re.findall(r"\w+", text) if w.lower() not in FUNCTION_WORDS)
+            assert lengths.lengths[group][docnum] == expected, (stored["id"], group)
+        checked += 1
+    assert checked == searcher.doc_count() > 5
+
+
+def test_function_words_do_not_make_an_article_longer(tmp_path):
+    """Two articles with "aeroelastic" once and the same number of words: the one whose
+    other words are all function words is shorter in content, so it ranks first. With
+    every word counted (Whoosh's lengths) the two tie."""
+    padding_function = " ".join(["of the and to in"] * 40)
+    padding_content = " ".join(["wing panel flutter speed load"] * 40)
+    engine = engine_for(tmp_path, [
+        {"id": "content", "title": "Notes", "body": f"aeroelastic {padding_content}"},
+        {"id": "function", "title": "Notes", "body": f"aeroelastic {padding_function}"},
+        {"id": "other", "title": "Unrelated", "body": "nothing to see here"},
+    ])
+    assert ids(engine, "aeroelastic") == ["function", "content"]
+    # Scored with Whoosh's own lengths alone, the order would be a tie broken by docnum.
+    engine.close()
+
+
+def test_title_and_body_frequencies_saturate_together(tmp_path):
+    """BM25F sums a word's title and body frequencies before saturating: an article
+    with the word in the title and once in the body beats one with it twice in the body
+    and not in the title (the title weighs TITLE_WEIGHT > 1)."""
+    engine = engine_for(tmp_path, [
+        {"id": "body-twice", "title": "Report", "body": "The shell vibrates. Shell tests went on."},
+        {"id": "title-once", "title": "Shell", "body": "The shell vibrates. Tests went on."},
+        {"id": "neither", "title": "Report", "body": "Nothing here."},
+    ])
+    assert ids(engine, "shell") == ["title-once", "body-twice"]
+    engine.close()
+
+
+LONG_QUERY_ROWS = [
+    # Only one article has all five content words...
+    {"id": "all", "title": "Shell vibration", "body": "Experimental techniques in shell vibration."},
+    # ...and these have most of them: they follow it instead of being hidden.
+    {"id": "four", "title": "Shell vibration tests", "body": "Experimental methods in shell vibration work."},
+    {"id": "three", "title": "Panels", "body": "Experimental shell vibration of panels."},
+    {"id": "one", "title": "Notes", "body": "Experimental notes on something else entirely."},
+    {"id": "none", "title": "Weather", "body": "Rain and wind."},
+]
+
+
+def test_a_long_query_that_few_articles_match_word_for_word_shows_the_closest_next(tmp_path):
+    engine = engine_for(tmp_path, LONG_QUERY_ROWS)
+    result = engine.search(SearchRequest(q="experimental techniques in shell vibration?", per_page=10))
+    got = [hit.id for hit in result.hits]
+    assert got[0] == "all"
+    assert set(got) == {"all", "four", "three", "one"}
+    # Closer articles first: "four" has 4 of the 5 content words, "one" only 1.
+    assert got.index("four") < got.index("one") and got.index("three") < got.index("one")
+    assert result.relaxation is not None and result.relaxation.complete == 1
+    assert result.relaxation.dropped == ()
+    assert "Only 1 article contains all" in " ".join(result.notes)
+    engine.close()
+
+
+def test_a_short_query_stays_strict(tmp_path):
+    engine = engine_for(tmp_path, LONG_QUERY_ROWS)
+    result = engine.search(SearchRequest(q="shell techniques", per_page=10))
+    assert [hit.id for hit in result.hits] == ["all"] and result.relaxation is None
+    engine.close()
+
+
+def test_the_complete_count_reaches_the_json(client):
+    # a1 is the only fixture article with all of these words.
+    response = client.get("/api/search", query_string={
+        "q": "large study found vaccines safe children schedule autism"})
+    data = response.get_json()
+    assert data["results"][0]["id"] == "a1"
+    assert data["relaxed"]["complete"] == 1 and data["relaxed"]["dropped"] == []
+    assert data["total"] > 1
+
+
+def test_feedback_prefers_the_article_like_the_best_matches(tmp_path):
+    """A long question that no article answers word for word: of two articles with the
+    same one query word, the one that shares the best matches' other words comes first."""
+    topic = "boundary layer transition heat transfer supersonic flow"
+    rows = [{"id": f"best{i}", "title": "Boundary layer heat transfer",
+             "body": f"{topic} measured in wind tunnel number {i}. Laminar turbulent."} for i in range(4)]
+    rows += [
+        {"id": "like", "title": "Notes", "body": "Supersonic measurements: laminar turbulent wind tunnel flow."},
+        {"id": "unlike", "title": "Notes", "body": "Supersonic passenger jets and their ticket prices today."},
+    ]
+    engine = engine_for(tmp_path, rows)
+    got = ids(engine, "what is known about boundary layer heat transfer at supersonic speeds, and why?")
+    assert got.index("like") < got.index("unlike"), got
+    engine.close()
+
+
+@pytest.mark.parametrize("q", ["experimental techniques in shell vibration",
+                               "what is known about shell vibration experiments?"])
+def test_every_page_and_the_export_agree_on_the_order(tmp_path, q):
+    """Re-scoring happens on a fixed head, whatever the page asks for: page 1 + page 2
+    equal the first 2 × per_page of one long page."""
+    rows = [{"id": f"d{i:02d}", "title": f"Shell note {i}",
+             "body": ("shell vibration " * (i % 5 + 1)) + ("experimental " * (i % 3)) + f"filler {i}"}
+            for i in range(40)]
+    engine = engine_for(tmp_path, rows)
+    long = ids(engine, q)
+    pages = []
+    for page in (1, 2, 3):
+        pages += [h.id for h in engine.search(SearchRequest(q=q, per_page=7, page=page)).hits]
+    assert pages == long[:21]
+    engine.close()
