@@ -209,7 +209,7 @@ def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadl
     if best <= 0:
         return []
     own = {text for pairs, _ in words for _, text in pairs}
-    relevance: Counter[str] = Counter()
+    relevance: dict[str, float] = {}
     for doc in top:
         deadline.check("ranking the matches")
         stored = searcher.stored_fields(doc)
@@ -218,8 +218,10 @@ def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadl
         if terms:
             share = scores[doc] / best / len(terms)
             for term, count in Counter(terms).items():
-                relevance[term] += share * count
-    picked = [(t, w) for t, w in relevance.most_common(FEEDBACK_TERMS + len(own)) if t not in own][:FEEDBACK_TERMS]
+                relevance[term] = relevance.get(term, 0.0) + share * count
+    # Strongest first; ties in first-seen order, as Counter.most_common would give.
+    ranked = sorted(relevance.items(), key=lambda item: -item[1])
+    picked = [(t, w) for t, w in ranked if t not in own][:FEEDBACK_TERMS]
     if not picked:
         return []
     strongest = picked[0][1]

@@ -54,7 +54,8 @@ def reference_relevance(searcher, q: str, hits) -> list[dict]:
     """``hits`` (Whoosh's order) with the first RERANK_WINDOW re-ordered by BM25F: per
     query word, title (x TITLE_WEIGHT) and body frequencies over their length
     normalisation, summed and saturated once, times the IDF. Frequencies and lengths come
-    from the stored text: the content words (not function words) of title and body."""
+    from the stored text: the content words of title and body, those whose term is not a
+    function word's."""
     words = [w for w in re.findall(r"\w+", q.split(":", 1)[-1]) if w.lower() not in FUNCTION_WORDS]
     stored = [searcher.stored_fields(hit.docnum) for hit in hits]
     if ":" in q or not words:  # field: clauses only match; Whoosh's order stays
@@ -68,8 +69,10 @@ def reference_relevance(searcher, q: str, hits) -> list[dict]:
         per_field = {}
         for group in ("title", "body"):
             text = fields.get(group) or ""
-            per_field[group] = (analyzer.terms(text), sum(1 for w in re.findall(r"\w+", text)
-                                                          if w.lower() not in FUNCTION_WORDS))
+            terms = analyzer.terms(text)
+            # Content words: those whose term is not a function word's ("doing" is "do").
+            function_terms = {analyzer.term(w) for w in FUNCTION_WORDS}
+            per_field[group] = (terms, sum(1 for t in terms if t not in function_terms))
         counts.append((analyzer, per_field))
     lengths = searcher.reader().column_reader
     means = {g: sum(lengths(f"{g}_words")[d] for d in reader.all_doc_ids()) / size for g in ("title", "body")}
