@@ -35,7 +35,7 @@ from pathlib import Path
 import click
 
 from .queries import load_queries
-from .run import DEFAULT_OUT, PROJECT_ROOT, log
+from .run import DEFAULT_OUT, PROJECT_ROOT, git_state, log
 
 WORKER = Path(__file__).with_name("page_worker.py")
 # Run the worker by path with the side's tree as the current directory, so the side's
@@ -179,7 +179,8 @@ def main(corpus: Path, old_rev: str, new_rev: str | None, rounds: int, out: Path
             side.stop()
     old, new = (samples[s.label] for s in sides)
     result: dict = {"started_at": started_at, "corpus": str(corpus), "rounds": rounds, "queries": len(urls),
-                    "old": sides[0].label, "new": sides[1].label, "load_average": loads, "phases": {}}
+                    "old": sides[0].label, "new": sides[1].label, "old_commit": old_root.name,
+                    "new_commit": new_root.name if new_rev else git_state(), "load_average": loads, "phases": {}}
     for phase in ("cold", "warm"):
         o = summary([s["ms"] for s in old[phase]])
         n = summary([s["ms"] for s in new[phase]])
