@@ -134,8 +134,15 @@ def normalise_query_text(text: str) -> str:
     """NFC, straight quotes, typographic joins undone, collapsed whitespace."""
     text = unicodedata.normalize("NFC", text or "").translate(_QUOTES)
     # Joined before invisible characters go: a soft hyphen at a line break is a joint.
-    text = _INVISIBLE.sub("", join_line_break_hyphens(text))
+    text = _INVISIBLE.sub("", _LINE_BREAK_HYPHEN.sub(_line_break_joint, text))
     return " ".join(text.split())
+
+
+def _line_break_joint(match: re.Match) -> str:
+    """A soft hyphen at a line break joins ("infor\u00ad\nmation"); a visible hyphen stays
+    one, so the compound matches written joined or hyphenated: "infor-\nmation" finds
+    "information", and "well-\nknown" (broken at its own hyphen) "well-known"."""
+    return "" if match.group().startswith("\u00ad") else "-"
 
 
 def join_line_break_hyphens(text: str) -> str:
