@@ -112,6 +112,9 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     else:
         anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
         relaxed_query = _or_all(present)
+    if docs and anyword <= docs:
+        # The explicit clauses allow no article beyond those with every word: none follows.
+        return Match(query, docs, required)
     if parsed.excluded is not None:
         relaxed_query = wq.AndNot(relaxed_query, parsed.excluded)
     dropped = [u for u in required if u.relaxable and u not in kept]

@@ -166,7 +166,7 @@ def test_the_request_keeps_the_pasted_line_breaks(client):
 # halves made "wellknown", which no article has, so the word was dropped ("Not required:
 # wellknown") or the query found nothing ("eye-\nto-eye").
 LINE_BREAK_RECORDS = [
-    {"id": "k1", "title": "Stars", "body": "A well-known actress met the press."},
+    {"id": "k1", "title": "Stars", "body": "A well-known actress met the press in Madrid on Monday."},
     {"id": "k2", "title": "Film", "body": "The actress is well known in Spain."},
     {"id": "k3", "title": "Talks", "body": "The two leaders are not seeing eye-to-eye on trade."},
     {"id": "k4", "title": "Sheets", "body": "The information sheet was wrong; the actress agreed."},
@@ -203,3 +203,18 @@ def test_a_compound_broken_at_its_hyphen_by_a_line_break_is_still_found(line_bre
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {r["id"] for r in data["results"]} == expected and data["relaxed"] is None, data["notes"]
+
+
+def test_no_note_promises_closer_articles_when_a_quote_allows_none(line_break_index):
+    # A long pasted passage with a quote inside: only the articles with the quote can
+    # match, so when they also have every other word nothing can follow them. The note
+    # said "Only 1 article contains all 5 words; articles with most of them follow."
+    # above that one result, and "relaxed" claimed a relaxation.
+    q = '\u201cmet the press\u201d well-known actress Madrid Monday'
+    expected = _with(r"\bmet the press\b")
+    assert len(expected) == 1
+    done = artsearch("search", q, "--index", str(line_break_index), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {r["id"] for r in data["results"]} == expected
+    assert data["relaxed"] is None and not any("follow" in n for n in data["notes"]), data["notes"]
