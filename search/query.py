@@ -53,10 +53,13 @@ _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _LINE_BREAK_HYPHEN = re.compile(LINE_BREAK_HYPHEN)
 # A compound joined by one of these also matches its parts written together (world-wide,
 # worldwide); at most this many compounds of one phrase get both spellings (2**n phrases).
-_HYPHENS = frozenset("-\u2010\u2011")
+# A visible hyphen at a line break becomes _BREAK (U+2027 HYPHENATION POINT) while the
+# query is parsed: a compound whose joined spelling is tried first ("infor-\nmation").
+_BREAK = "\u2027"
+_HYPHENS = frozenset("-\u2010\u2011" + _BREAK)
 MAX_JOINED_VARIANTS = 3
 # Words joined by these (with no space) are one compound, matched as a phrase.
-_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011'.&@:]\w+)*")
+_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011\u2027'.&@:]\w+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
 _RANGE = re.compile(r"(?<![^\s(])(published):\[([^\[\]]*?)\s+TO\s+([^\[\]]*?)\]", re.IGNORECASE)
 _WILDCARD = re.compile(r"(\w+)\*(\w*)")
@@ -139,10 +142,10 @@ def normalise_query_text(text: str) -> str:
 
 
 def _line_break_joint(match: re.Match) -> str:
-    """A soft hyphen at a line break joins ("infor\u00ad\nmation"); a visible hyphen stays
-    one, so the compound matches written joined or hyphenated: "infor-\nmation" finds
+    """A soft hyphen at a line break joins ("infor\u00ad\nmation"); a visible hyphen is a
+    compound's joint that prefers the joined spelling: "infor-\nmation" finds
     "information", and "well-\nknown" (broken at its own hyphen) "well-known"."""
-    return "" if match.group().startswith("\u00ad") else "-"
+    return "" if match.group().startswith("\u00ad") else _BREAK
 
 
 def join_line_break_hyphens(text: str) -> str:
@@ -178,6 +181,7 @@ def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> 
         return ParsedQuery(text, None)
     parser = _Parser(text, schema, fields)
     units, excluded = parser.parse()
+    text = text.replace(_BREAK, "-")
     notes = parser.notes()
     if not units and excluded is None:
         # Nothing usable as syntax: search the words it contains, if any.
@@ -504,7 +508,8 @@ class _Parser:
                              for words in variants)
         if not per_field:
             return None
-        return Unit(label or text, _or_queries(per_field), relaxable=relaxable, terms=terms)
+        return Unit((label or text).replace(_BREAK, "-"), _or_queries(per_field), relaxable=relaxable,
+                    terms=terms)
 
     def _wildcard(self, head: str, tail: str, fields) -> Unit:
         per_field = []
@@ -585,7 +590,13 @@ def _hyphen_variants(analyzer, text: str) -> list[tuple[str, ...]]:
                    for mask in range(1, 1 << len(choices))]
     else:
         subsets = [frozenset(choices)]
-    variants = [split]
+    # Compounds broken at a line break are more likely one word: that spelling first.
+    broken = frozenset(c for c in choices if _BREAK in text[tokens[c][1]:tokens[joined_terms[c][0]][2]])
+    if broken:
+        preferred = broken if broken in subsets else frozenset(choices)
+        subsets.remove(preferred)
+        subsets.insert(0, preferred)
+    variants = []
     for subset in subsets:
         words: list[str] = []
         i = 0
@@ -598,6 +609,10 @@ def _hyphen_variants(analyzer, text: str) -> list[tuple[str, ...]]:
                 words.append(split[i])
                 i += 1
         variants.append(tuple(words))
+        if len(variants) == 1 and broken:
+            variants.append(split)
+    if not broken:
+        variants.insert(0, split)
     return variants
 
 
