@@ -1,3 +1,8 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from index.analysis import TEXT_ANALYZER
 from search.teasers import HighlightSpec, highlight_text, make_teaser, sanitise_teaser
 
@@ -106,3 +111,31 @@ def test_accent_folding_by_runs_equals_translating_the_whole_text(fakehealth_row
     texts = [t.lower() for t in [row["body"] for row in fakehealth_rows] + ["", "ascii", "É", "Straße ﬁ ’x’ Ⅻ"]]
     assert [fold_accents(t) for t in texts] == [t.translate(accent_map) for t in texts]
     assert any(not t.isascii() for t in texts)
+
+
+_PREFIX_SETS = [{"alzhei"}, {"cance", "breas"}, {"t", "us", "s"}, {"studi", "sai", "th"}, {"a", "i", "in", "é"},
+                {"covid", "19", "x_"}]
+
+
+def reference_candidates(prefixes) -> re.Pattern:
+    alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*")
+
+
+def test_candidate_pattern_finds_what_the_look_behind_pattern_finds(fakehealth_rows):
+    from search.teasers import candidate_pattern, fold_accents
+
+    texts = [fold_accents(row["body"][:10000].lower()) for row in fakehealth_rows[::3]]
+    for prefixes in _PREFIX_SETS:
+        fast, reference = candidate_pattern(prefixes), reference_candidates(prefixes)
+        assert [[m.span() for m in fast.finditer(t)] for t in texts] == \
+            [[m.span() for m in reference.finditer(t)] for t in texts], prefixes
+
+
+@given(st.text(alphabet="atsuinébc19_x- \n.\u00ad", max_size=30), st.sampled_from(_PREFIX_SETS))
+@settings(max_examples=1000, deadline=None)
+def test_candidate_pattern_property(text, prefixes):
+    from search.teasers import candidate_pattern
+
+    assert [m.span() for m in candidate_pattern(prefixes).finditer(text)] == \
+        [m.span() for m in reference_candidates(prefixes).finditer(text)]
