@@ -155,3 +155,25 @@ def test_every_page_and_the_export_agree_on_the_order(tmp_path, q):
         pages += [h.id for h in engine.search(SearchRequest(q=q, per_page=7, page=page)).hits]
     assert pages == long[:21]
     engine.close()
+
+
+def test_a_long_question_lists_every_match_even_those_without_its_rarest_words(tmp_path):
+    """More than FIRST_STAGE_WORDS content words: the rarest pick the candidates, but an
+    article with only a common word is still a result, on a later page and in exports."""
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
+    rows = [{"id": f"rare{i}", "title": "Rare", "body": f"{words[i]} {words[i + 1]} text"} for i in range(8)]
+    # "juliet" and "india" are the most common words: many articles have only those.
+    rows += [{"id": f"common{i:02d}", "title": "Common", "body": f"juliet india filler {i}"} for i in range(30)]
+    rows += [{"id": "none", "title": "Nothing", "body": "unrelated"}]
+    engine = engine_for(tmp_path, rows)
+    q = "is it true that " + " ".join(words) + "?"
+    expected = {r["id"] for r in rows if any(w in r["body"].split() for w in words)}
+    first = engine.search(SearchRequest(q=q, per_page=10))
+    assert first.total == len(expected) == 38
+    listed = []
+    for page in range(1, 5):
+        listed += [h.id for h in engine.search(SearchRequest(q=q, per_page=10, page=page, collapse=False)).hits]
+    assert sorted(listed) == sorted(expected) and len(listed) == len(set(listed))
+    # The articles with the rare words come first.
+    assert all(i.startswith("rare") for i in listed[:8])
+    engine.close()
