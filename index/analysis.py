@@ -34,7 +34,7 @@ from collections import defaultdict
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
-from whoosh.lang.porter2 import stem
+from whoosh.lang.porter2 import stem  # also search/suggest.py's: one stemmer for both
 from whoosh.support.charset import accent_map
 from whoosh.system import _INT_SIZE, pack_uint, unpack_uint
 

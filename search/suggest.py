@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 
-from whoosh.lang.porter import stem
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, stem
 
 from .deadline import Deadline
 
@@ -54,7 +53,7 @@ def correct_word(reader, word: str, deadline: Deadline | None = None) -> str | N
     candidates: Iterable[str] = one_edit_away(word)
     if deadline is not None:
         candidates = deadline.watch(candidates, "looking for \"Did you mean\" words")
-    # Porter directly, not the analyzer's memo: the candidates are already folded, and
+    # The analyzer's stemmer directly, not its memo: the candidates are already folded, and
     # a few hundred throwaway variants per unknown word would fill the memo that
     # indexing and every query share.
     stems = {stem(candidate) for candidate in candidates} - {own}

@@ -230,6 +230,7 @@ STEM_RECORDS = [
     {"id": "s4", "title": "Four", "body": "Admitting fault, the club offered an apology."},
     {"id": "s5", "title": "Five", "body": "The plan was stopped; they apologized."},
     {"id": "s6", "title": "Six", "body": "Nobody stopping here: the shop plans to stop."},
+    {"id": "s7", "title": "Seven", "body": "Officials were lying, and they lied again."},
 ]
 
 
@@ -256,3 +257,13 @@ def test_every_form_of_a_pasted_verb_is_found(stem_index, q, forms):
     done = artsearch("search", q, "--index", str(stem_index), "--json")
     assert done.returncode == 0, done.stderr
     assert {r["id"] for r in json.loads(done.stdout)["results"]} == expected
+
+
+def test_a_word_porter2_stems_irregularly_is_marked_in_the_teaser(stem_index):
+    # Porter2 stems "lying" to "lie": the teaser's shortcut (a stem minus its last letter
+    # prefixes its word) would have skipped it.
+    done = artsearch("search", "lie", "--index", str(stem_index), "--json")
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert [r["id"] for r in results] == [r["id"] for r in STEM_RECORDS if "lying" in r["body"]]
+    assert "<mark>lying</mark>" in results[0]["teaser"] and "<mark>lied</mark>" in results[0]["teaser"]
