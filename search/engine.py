@@ -224,12 +224,14 @@ class SearchEngine:
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         found = self._match(searcher, view, parsed, deadline)
         query, matched = found.query, found.docs
-        if found.relaxation is not None:
-            notes.append(found.relaxation.note())
-
         scope = self._scope(view, request, query, matched)
         filter_keys = scope.filter_keys
         final = _intersect(scope.docs, scope.filter_sets.values())
+        # What was relaxed, told of the articles listed (filters may leave out the ones
+        # with every word).
+        relaxation = found.relaxation_within(final)
+        if relaxation is not None:
+            notes.append(relaxation.note())
         counts = {}
         for spec in FACETS:
             deadline.check("counting facets")
@@ -272,7 +274,7 @@ class SearchEngine:
             plain_hits.append(self._make_hit(searcher, doc, query, scores.get(doc)))
         hits = view.clusters.annotate(plain_hits, page_docs, searcher.stored_fields)
         suggestion = None
-        if parsed.text and (len(final) < 5 or found.relaxation is not None):
+        if parsed.text and (len(final) < 5 or relaxation is not None):
             suggestion = self._suggestion(searcher, view, parsed.text, deadline, notes)
         return SearchResult(
             request=request,
@@ -282,7 +284,7 @@ class SearchEngine:
             timeline=timeline,
             suggestion=suggestion,
             notes=tuple(notes),
-            relaxation=found.relaxation,
+            relaxation=relaxation,
             took_ms=(time.perf_counter() - started) * 1000,
             index_build=view.build,
             stories=stories,
@@ -306,8 +308,10 @@ class SearchEngine:
         deadline = deadline or Deadline(self.config.timeout)
         m = self._matched_scope(request, deadline)
         searcher, view, parsed, found, scope = m.searcher, m.view, m.parsed, m.found, m.scope
-        notes = tuple(parsed.notes) + ((found.relaxation.note(),) if found.relaxation else ())
-        return Matches(searcher, view, found.query, _intersect(scope.docs, scope.filter_sets.values()), notes, found)
+        final = _intersect(scope.docs, scope.filter_sets.values())
+        relaxation = found.relaxation_within(final)
+        notes = tuple(parsed.notes) + ((relaxation.note(),) if relaxation else ())
+        return Matches(searcher, view, found.query, final, notes, found)
 
     def iter_docs(self, matches: Matches, sort: str, deadline: Deadline | None = None) -> Iterator[int]:
         """Every matching document number in ``sort`` order, produced lazily: the order

@@ -35,13 +35,16 @@ class Relaxation:
     total: int
     dropped: tuple[str, ...]  # the words left out, as typed, most common first
     complete: int = 0
+    filtered: bool = False  # counted among the articles the filters allow
 
     def note(self) -> str:
         words = ", ".join(self.dropped)
+        where = " with these filters" if self.filtered else ""
         if self.complete:
-            few = f"{self.complete} article contains" if self.complete == 1 else f"{self.complete} articles contain"
+            few = (f"{self.complete} article{where} contains" if self.complete == 1
+                   else f"{self.complete} articles{where} contain")
             return f"Only {few} all {self.total} words; articles with most of them follow."
-        return (f"No article contains all {self.total} words; showing articles with {self.kept} of "
+        return (f"No article{where} contains all {self.total} words; showing articles with {self.kept} of "
                 f"{self.total}. Not required: {words}.")
 
     def to_dict(self) -> dict:
@@ -60,6 +63,21 @@ class Match:
     docs: frozenset[int]
     units: tuple[Unit, ...] = ()
     relaxation: Relaxation | None = None
+    # When relaxed: the articles with every word, and each word's articles and frequency
+    # (rarest first), so the relaxation can be told of the filtered results too.
+    complete: frozenset[int] = frozenset()
+    words: tuple[tuple[Unit, frozenset[int], int], ...] = ()
+
+    def relaxation_within(self, shown: frozenset[int]) -> Relaxation | None:
+        """The relaxation as true of ``shown``, the results the filters leave (the note
+        must not count articles the page does not list)."""
+        if self.relaxation is None or shown == self.docs or not shown:
+            return self.relaxation
+        relaxable = [u for u in self.units if u.relaxable]
+        unit_docs = {u: docs for u, docs, _ in self.words}
+        freq = {u: n for u, _, n in self.words}
+        kept = _closest([u for u, _, _ in self.words], unit_docs, freq, relaxable, shown)
+        return _describe(self.units, kept, freq, complete=len(self.complete & shown), filtered=True)
 
 
 def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[int]],
@@ -87,18 +105,9 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     # leaves out the most common words decides what the page says was not required, so
     # "kept of total" is true of the best results (a greedy pass from the rarest word
     # stopped at the first word that emptied the set and could say 1 of 4 when 3 was there).
-    counts: dict[int, int] = {}
-    for unit in order:
-        for doc in unit_docs[unit] & base:
-            counts[doc] = counts.get(doc, 0) + 1
-    if not base or not (counts or fixed):
+    if not base or not (fixed or any(unit_docs[u] & base for u in order)):
         return Match(query, docs, required)
-    kept: frozenset[Unit] = frozenset()
-    if counts:
-        most = max(counts.values())
-        kept_sets = {frozenset(u for u in order if doc in unit_docs[u])
-                     for doc, count in counts.items() if count == most}
-        kept = min(kept_sets, key=lambda units: sorted((freq[u], relaxable.index(u)) for u in units))
+    kept = _closest(order, unit_docs, freq, relaxable, base)
     # Every article with the explicit clauses and any word, the best ones first: a long
     # question's relevant articles rarely have every one of its rarest words. Function
     # words ("the", "of") alone do not make an article a match.
@@ -117,11 +126,32 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
         return Match(query, docs, required)
     if parsed.excluded is not None:
         relaxed_query = wq.AndNot(relaxed_query, parsed.excluded)
+    relaxation = _describe(required, kept, freq, complete=len(docs))
+    return Match(relaxed_query.normalize(), anyword, required, relaxation, complete=docs,
+                 words=tuple((u, unit_docs[u], freq[u]) for u in order))
+
+
+def _closest(order: list[Unit], unit_docs: dict[Unit, frozenset[int]], freq: dict[Unit, int],
+             relaxable: list[Unit], among: frozenset[int]) -> frozenset[Unit]:
+    """The words the closest articles of ``among`` have: those with the most words; of
+    their word sets, the one that leaves out the most common words."""
+    counts: dict[int, int] = {}
+    for unit in order:
+        for doc in unit_docs[unit] & among:
+            counts[doc] = counts.get(doc, 0) + 1
+    if not counts:
+        return frozenset()
+    most = max(counts.values())
+    kept_sets = {frozenset(u for u in order if doc in unit_docs[u]) for doc, count in counts.items() if count == most}
+    return min(kept_sets, key=lambda units: sorted((freq[u], relaxable.index(u)) for u in units))
+
+
+def _describe(required: tuple[Unit, ...], kept: frozenset[Unit], freq: dict[Unit, int], *, complete: int,
+              filtered: bool = False) -> Relaxation:
     dropped = [u for u in required if u.relaxable and u not in kept]
-    dropped.sort(key=lambda u: -freq[u])
-    relaxation = Relaxation(kept=len(required) - len(dropped), total=len(required),
-                            dropped=tuple(u.label for u in dropped), complete=len(docs))
-    return Match(relaxed_query.normalize(), anyword, required, relaxation)
+    dropped.sort(key=lambda u: -freq.get(u, 0))
+    return Relaxation(kept=len(required) - len(dropped), total=len(required),
+                      dropped=tuple(u.label for u in dropped), complete=complete, filtered=filtered)
 
 
 def _and_all(queries: list[wq.Query]) -> wq.Query:

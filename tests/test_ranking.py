@@ -177,3 +177,48 @@ def test_a_long_question_lists_every_match_even_those_without_its_rarest_words(t
     # The articles with the rare words come first.
     assert all(i.startswith("rare") for i in listed[:8])
     engine.close()
+
+
+FILTER_ROWS = [
+    # Two articles with all five content words, both from a.example...
+    {"id": "all1", "title": "Shell vibration", "outlet": "a.example",
+     "body": "Experimental techniques in shell vibration."},
+    {"id": "all2", "title": "Shell vibration again", "outlet": "a.example",
+     "body": "Experimental techniques in shell vibration, again."},
+    # ...and from b.example only articles with some of them.
+    {"id": "b4", "title": "Tests", "outlet": "b.example", "body": "Experimental techniques in shell work."},
+    {"id": "b2", "title": "Notes", "outlet": "b.example", "body": "Experimental shell."},
+]
+
+
+def test_the_relaxation_note_is_true_of_the_filtered_results(tmp_path):
+    """The note must not count articles the filters leave out: with outlet=b.example,
+    no listed article has every word, and the closest has 4 of 5 (counted here by hand)."""
+    engine = engine_for(tmp_path, FILTER_ROWS)
+    q = "experimental techniques in shell vibration"
+    everything = engine.search(SearchRequest(q=q, per_page=10))
+    assert everything.relaxation.complete == 2
+    assert "Only 2 articles contain all 5 words" in " ".join(everything.notes)
+    only_b = engine.search(SearchRequest(q=q, per_page=10, outlet=("b.example",)))
+    assert {h.id for h in only_b.hits} == {"b4", "b2"}
+    relaxation = only_b.relaxation
+    assert (relaxation.complete, relaxation.kept, relaxation.total, relaxation.dropped) == (0, 4, 5, ("vibration",))
+    note = " ".join(only_b.notes)
+    assert "No article with these filters contains all 5 words; showing articles with 4 of 5" in note
+    assert "Only 2" not in note
+    only_a = engine.search(SearchRequest(q=q, per_page=10, outlet=("a.example",)))
+    assert only_a.relaxation is None or only_a.relaxation.complete == 2
+    engine.close()
+
+
+def test_the_filtered_relaxation_reaches_the_json_and_the_export(tmp_path):
+    from web.app import create_app
+
+    engine_for(tmp_path, FILTER_ROWS).close()
+    app = create_app(Config(index_dir=tmp_path / "index"))
+    client = app.test_client()
+    q = "experimental techniques in shell vibration"
+    data = client.get("/api/search", query_string={"q": q, "outlet": "b.example"}).get_json()
+    assert data["relaxed"] == {"kept": 4, "total": 5, "dropped": ["vibration"], "complete": 0}
+    first = client.get("/search.jsonl", query_string={"q": q, "outlet": "b.example"}).get_data(as_text=True)
+    assert "Only 2 articles" not in first and "with these filters" in first
