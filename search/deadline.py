@@ -45,10 +45,7 @@ class Deadline:
     def check(self, part: str) -> None:
         """Raise if the budget is spent (naming ``part``, the work under way) or the client left."""
         if time.monotonic() > self.end:
-            raise SearchTimeoutError(
-                f"The search was stopped after {self.seconds:g} s while {part}. "
-                "Make the query narrower: fewer or longer wildcards, smaller ranges, more specific words."
-            )
+            raise SearchTimeoutError(f"The search was stopped after {self.seconds:g} s while {part}. {_advice(part)}")
         if self.abandoned is not None and self.abandoned():
             raise ClientGoneError("The client closed the connection; the search was stopped.")
 
@@ -58,6 +55,13 @@ class Deadline:
             if n % CHECK_EVERY == 0:
                 self.check(part)
             yield item
+
+
+def _advice(part: str) -> str:
+    """What would make the query cheaper (long pastes of common words time out as often
+    as wide wildcards)."""
+    return ("Make the query narrower: rarer words instead of very common ones (the, of, and), "
+            "fewer or longer wildcards, smaller ranges, or a filter by outlet, author or date.")
 
 
 class DeadlineCollector(WrappingCollector):

@@ -228,3 +228,12 @@ def test_isolation_benchmark_runs_and_every_abusive_request_gets_a_clear_answer(
     assert result["alone"]["errors"] == 0 and result["with_abusers"]["errors"] == 0
     for label, row in result["abusive_by_query"].items():
         assert all(status in (200, 400, 503) for status in row["statuses"]), (label, row)
+
+
+def test_a_long_quote_of_common_words_that_times_out_gets_advice_that_fits(fakehealth_index):
+    # The trial's case: a pasted quote of ~960 characters of "the", no wildcard in it.
+    client = make_client(fakehealth_index, timeout=0.001, **UNLIMITED)
+    response = client.get("/api/search?" + urlencode({"q": '"' + " ".join(["the"] * 240) + '"'}))
+    assert response.status_code == 503  # a 240-word phrase over 2,208 articles takes far over 1 ms
+    error = response.get_json()["error"]
+    assert "very common ones (the, of, and)" in error and "filter by outlet, author or date" in error
