@@ -43,9 +43,11 @@ class Relaxation:
         if self.complete:
             few = (f"{self.complete} article{where} contains" if self.complete == 1
                    else f"{self.complete} articles{where} contain")
-            return f"Only {few} all {self.total} words; articles with most of them follow."
-        return (f"No article{where} contains all {self.total} words; showing articles with {self.kept} of "
-                f"{self.total}. Not required: {words}.")
+            return (f"Only {few} all {self.total} words; they come first, then articles with some "
+                    f"of the words, by relevance.")
+        closest = "the closest has" if self.kept == 1 else "the closest have"
+        return (f"No article{where} contains all {self.total} words; {closest} {self.kept} of {self.total} "
+                f"(not required: {words}). Articles with fewer of the words may rank above them by relevance.")
 
     def to_dict(self) -> dict:
         return {"kept": self.kept, "total": self.total, "dropped": list(self.dropped), "complete": self.complete}

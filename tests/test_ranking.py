@@ -204,7 +204,7 @@ def test_the_relaxation_note_is_true_of_the_filtered_results(tmp_path):
     relaxation = only_b.relaxation
     assert (relaxation.complete, relaxation.kept, relaxation.total, relaxation.dropped) == (0, 4, 5, ("vibration",))
     note = " ".join(only_b.notes)
-    assert "No article with these filters contains all 5 words; showing articles with 4 of 5" in note
+    assert "No article with these filters contains all 5 words; the closest have 4 of 5" in note
     assert "Only 2" not in note
     only_a = engine.search(SearchRequest(q=q, per_page=10, outlet=("a.example",)))
     assert only_a.relaxation is None or only_a.relaxation.complete == 2
