@@ -133,14 +133,15 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
     docnums = [r.docnum for r in head]
     scores = {r.docnum: r.score for r in head}
     words = _content_words(units)
+    reads = HeadPostings(searcher.reader(), docnums)  # BM25F and proximity share the walks
     if lengths is not None and words and head:
-        scores = bm25f(searcher, lengths, words, docnums, deadline)
+        scores = bm25f(searcher, lengths, words, reads, deadline)
         if coverage_of is not None and len(words) >= FEEDBACK_MIN_WORDS:
             extra = _feedback_words(searcher, scores, words, deadline)
-            for doc, score in bm25f(searcher, lengths, extra, docnums, deadline).items():
+            for doc, score in bm25f(searcher, lengths, extra, reads, deadline).items():
                 scores[doc] += score
     if len(units) > 1 or any(len(u.terms) > 1 for u in units):
-        for doc, bonus in proximity_bonus(searcher, units, docnums).items():
+        for doc, bonus in proximity_bonus(searcher, units, reads).items():
             scores[doc] += bonus
     ranked[:RERANK_WINDOW] = sorted((Ranked(d, scores.get(d, 0.0)) for d in docnums), key=lambda r: -r.score)
     if tiers:
@@ -190,15 +191,15 @@ def _content_words(units: Iterable[Unit]) -> list[Word]:
     return [(tuple(dict.fromkeys(pairs)), 1.0) for pairs in words.values()]
 
 
-def bm25f(searcher, lengths: FieldLengths, words: list[Word], docnums: list[int],
+def bm25f(searcher, lengths: FieldLengths, words: list[Word], reads: HeadPostings,
           deadline: Deadline) -> dict[int, float]:
-    """BM25F of each of ``docnums`` for ``words``: per word, the frequencies in title
+    """BM25F of each head document for ``words``: per word, the frequencies in title
     (× ``TITLE_WEIGHT``) and body, each divided by its length normalisation, summed, then
-    saturated once; times the word's IDF and weight."""
+    saturated once; times the word's IDF and weight. Scores ``reads.docnums``."""
     reader = searcher.reader()
     size = reader.doc_count() or 1
-    wanted = sorted(set(docnums))
-    scores = dict.fromkeys(docnums, 0.0)
+    wanted = reads.docnums
+    scores = dict.fromkeys(wanted, 0.0)
     norm = {}
     for group, b in (("title", B_TITLE), ("body", B_BODY)):
         mean, values = lengths.means[group], lengths.lengths[group]
@@ -214,10 +215,9 @@ def bm25f(searcher, lengths: FieldLengths, words: list[Word], docnums: list[int]
         tf: dict[int, float] = {}
         for field, text in pairs:
             group = FIELD_GROUPS[field]
-            # The posting's weight is frequency x the field's boost; reading it skips
-            # unpickling the block's positions, which "frequency" would decode.
+            # The posting's weight is frequency x the field's boost.
             boost = schema[field].format.field_boost or 1.0
-            for doc, weight_ in _postings(reader, field, text, wanted, "weight").items():
+            for doc, (weight_, _) in reads.get(field, text).items():
                 tf[doc] = tf.get(doc, 0.0) + field_weight[group] * (weight_ / boost) / norm[group][doc]
         for doc, x in tf.items():
             scores[doc] += weight * idf * x * (K1 + 1) / (K1 + x)
@@ -288,22 +288,20 @@ def _idf(searcher, unit: Unit) -> float:
     return max(values) if values else 1.0
 
 
-def proximity_bonus(searcher, units: Iterable[Unit], docnums: list[int]) -> dict[int, float]:
+def proximity_bonus(searcher, units: Iterable[Unit], reads: HeadPostings) -> dict[int, float]:
     """``PROXIMITY`` × mean IDF of every neighbouring query-word pair found side by side
-    (in title or body; each pair counts once per document)."""
+    (in title or body; each pair counts once per document of ``reads.docnums``)."""
     sequence = [t for u in units for t in u.terms]
     pairs = {(a, b) for a, b in zip(sequence, sequence[1:], strict=False)
              if not (a in FUNCTION_TERMS and b in FUNCTION_TERMS)}
-    if not pairs or not docnums:
+    if not pairs or not reads.docnums:
         return {}
     reader = searcher.reader()
-    wanted = sorted(set(docnums))
     words = {w for pair in pairs for w in pair}
     idf = {w: searcher.idf("body", w) if ("body", w) in reader else 0.0 for w in words}
     found: set[tuple[int, str, str]] = set()
     for field in PROXIMITY_FIELDS:
-        positions = {w: {d: set(p) for d, p in _postings(reader, field, w, wanted, "positions").items()}
-                     for w in words}
+        positions = {w: {d: set(p) for d, (_, p) in reads.get(field, w).items()} for w in words}
         for a, b in pairs:
             second_by_doc = positions[b]
             for doc, first in positions[a].items():
@@ -316,20 +314,36 @@ def proximity_bonus(searcher, units: Iterable[Unit], docnums: list[int]) -> dict
     return bonus
 
 
-def _postings(reader, field: str, word: str, docnums: list[int], kind: str) -> dict:
-    """``kind`` ("positions", "weight") of ``word`` in ``field`` for each of
-    ``docnums`` (sorted) containing it."""
-    if (field, word) not in reader:
-        return {}
-    out = {}
-    matcher = reader.postings(field, word)
-    for doc in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
+class HeadPostings:
+    """The postings of the re-ranked head's documents, each (field, word) walked once per
+    ranking: BM25F needs the weights and proximity the positions of the same lists, and
+    a Whoosh block unpickles ids, weights and positions together whichever is read."""
+
+    def __init__(self, reader, docnums: Iterable[int]):
+        self.reader = reader
+        self.docnums = sorted(set(docnums))
+        self._read: dict[tuple[str, str], dict[int, tuple[float, list[int]]]] = {}
+
+    def get(self, field: str, word: str) -> dict[int, tuple[float, list[int]]]:
+        """(weight, positions) of ``word`` in ``field`` for each head document holding it."""
+        key = (field, word)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = self._walk(field, word)
+        return found
+
+    def _walk(self, field: str, word: str) -> dict[int, tuple[float, list[int]]]:
+        if (field, word) not in self.reader:
+            return {}
+        out = {}
+        matcher = self.reader.postings(field, word)
+        for doc in self.docnums:
             if not matcher.is_active():
                 break
-        if matcher.id() == doc:
-            out[doc] = matcher.weight() if kind == "weight" else matcher.value_as(kind)
-    return out
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                out[doc] = (matcher.weight(), matcher.value_as("positions"))
+        return out
