@@ -174,14 +174,19 @@ LINE_BREAK_RECORDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def line_break_index(tmp_path_factory):
-    path = tmp_path_factory.mktemp("line-break")
+def reindexed(tmp_path_factory, name: str, records: list[dict]):
+    """An index of ``records`` built by the ``artsearch reindex`` command."""
+    path = tmp_path_factory.mktemp(name)
     source = path / "articles.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in LINE_BREAK_RECORDS), encoding="utf-8")
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     done = artsearch("reindex", str(source), "--index", str(path / "index"), "-q")
     assert done.returncode == 0, done.stderr
     return path / "index"
+
+
+@pytest.fixture(scope="module")
+def line_break_index(tmp_path_factory):
+    return reindexed(tmp_path_factory, "line-break", LINE_BREAK_RECORDS)
 
 
 def _with(pattern):
@@ -236,12 +241,7 @@ STEM_RECORDS = [
 
 @pytest.fixture(scope="module")
 def stem_index(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stems")
-    source = path / "articles.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in STEM_RECORDS), encoding="utf-8")
-    done = artsearch("reindex", str(source), "--index", str(path / "index"), "-q")
-    assert done.returncode == 0, done.stderr
-    return path / "index"
+    return reindexed(tmp_path_factory, "stems", STEM_RECORDS)
 
 
 @pytest.mark.parametrize("q, forms", [
