@@ -70,10 +70,12 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
             args[key] = str(value)
     try:
         request = SearchRequest.from_args(args, config)
+        engine = SearchEngine(config)
         if fmt in FORMATS:
-            export = export_matches(SearchEngine(config), request, every=every)
+            export = export_matches(engine, request, every=every)
         else:
-            result = SearchEngine(config).search(request)
+            result = engine.search(request)
+            searched = _index_line(config.index_dir, index_dir, engine.info()["documents"])
     except ArtsearchError as e:
         raise click.ClickException(e.get_message()) from None
     # `artsearch search ... | head` closes the pipe early: that is the reader's choice,
@@ -86,14 +88,26 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
         elif fmt == "json":
             click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:
-            _print_result(result)
+            _print_result(result, searched)
         sys.stdout.flush()
     except BrokenPipeError:
         # Python flushes stdout again at exit; point it at /dev/null so that is quiet too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _print_result(result) -> None:
+def _index_line(path: Path, given: Path | None, documents: int) -> str:
+    """Which index was searched and how big it is: "0 results" means little without it
+    (with no --index, the bundled corpus's instance/index is searched)."""
+    if given is not None:
+        origin = ""
+    elif os.environ.get("ARTSEARCH_INDEX") or os.environ.get("ARTSEARCH_INDEX_DIR"):
+        origin = " (from ARTSEARCH_INDEX)"
+    else:
+        origin = " (the default; --index DIR for another)"
+    return f"index {path}{origin}, {plural(documents, 'article')}"
+
+
+def _print_result(result, searched: str) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     if result.suggestion:
@@ -102,7 +116,7 @@ def _print_result(result) -> None:
     if result.collapsed and result.stories is not None and result.stories != result.total:
         # Copies are folded into one result per story: say so, as the web page does.
         count = f"{plural(result.total, 'article')} in {result.stories:,} {'story' if result.stories == 1 else 'stories'}"
-    click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page:,} of {result.pages:,}")
+    click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page:,} of {result.pages:,} · {searched}")
     for n, hit in enumerate(result.hits, start=result.first):
         date = hit.published.date().isoformat() if hit.published else "undated"
         parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]

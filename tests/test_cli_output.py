@@ -1,9 +1,11 @@
 """What the CLI prints, as a subprocess: counts, option types, messages, broken pipes."""
 
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +116,26 @@ def test_teasers_show_one_space_at_hard_line_breaks(tmp_path):
         assert done.returncode == 0, done.stderr
         teaser = done.stdout.rstrip("\n").splitlines()[-1].strip()
         assert teaser.replace("*", "") == " ".join(body.split()), done.stdout
+
+
+def test_the_summary_line_names_the_index_searched_and_its_size(tmp_path):
+    # "0 results" alone hid that `artsearch search zika` without --index searched the bundled
+    # corpus's index (in the working directory), not the one the user built.
+    rows = [{"id": f"h{n}", "title": f"Heron {n}", "body": f"Heron number {n} in the marsh."} for n in range(3)]
+    source = write_jsonl(tmp_path / "herons.jsonl", rows)
+    built = artsearch("reindex", source, "--index", tmp_path / "instance" / "index")
+    assert built.returncode == 0, built.stderr
+    expected = len(source.read_text(encoding="utf-8").splitlines())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARTSEARCH_INDEX")}
+    default = subprocess.run([sys.executable, "-m", "web.cli", "search", "zika"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert default.returncode == 0, default.stderr
+    summary = default.stdout.splitlines()[0]
+    assert summary.startswith("0 results (")
+    assert f"index {Path('instance') / 'index'} (the default; --index DIR for another), {expected} articles" in summary
+    given = artsearch("search", "heron", "--index", tmp_path / "instance" / "index")
+    summary = given.stdout.splitlines()[0]
+    assert summary.startswith(f"{expected} results (")
+    assert summary.endswith(f" · index {tmp_path / 'instance' / 'index'}, {expected} articles")
+    from_env = artsearch("search", "heron", env={**env, "ARTSEARCH_INDEX": str(tmp_path / "instance" / "index")})
+    assert f"(from ARTSEARCH_INDEX), {expected} articles" in from_env.stdout.splitlines()[0]
