@@ -117,6 +117,8 @@ def _print_result(result, searched: str) -> None:
         # Copies are folded into one result per story: say so, as the web page does.
         count = f"{plural(result.total, 'article')} in {result.stories:,} {'story' if result.stories == 1 else 'stories'}"
     click.echo(f"{count} ({result.took_ms:.0f} ms), page {result.page:,} of {result.pages:,} · {searched}")
+    if result.past_end:
+        click.echo(f"{result.past_end_note()} (--page {result.pages:,})")
     for n, hit in enumerate(result.hits, start=result.first):
         date = hit.published.date().isoformat() if hit.published else "undated"
         parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]

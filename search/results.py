@@ -163,6 +163,20 @@ class SearchResult:
         return max(1, -(-listed // self.per_page))
 
     @property
+    def past_end(self) -> bool:
+        """A page after the last one of a search that has matches (``page=10000``)."""
+        return self.total > 0 and not self.hits and self.page > self.pages
+
+    def past_end_note(self) -> str:
+        """What a page past the end says instead of "No articles match"."""
+        listed = self.stories if self.collapsed and self.stories is not None else self.total
+        noun = ("story" if listed == 1 else "stories") if listed != self.total else (
+            "article" if listed == 1 else "articles")
+        return (f"Page {self.page:,} is past the end: the {listed:,} {noun} fill "
+                f"{self.pages:,} {'page' if self.pages == 1 else 'pages'} of {self.per_page:,}; "
+                f"the last is page {self.pages:,}.")
+
+    @property
     def first(self) -> int:
         return (self.page - 1) * self.per_page + 1 if self.hits else 0
 
@@ -183,6 +197,7 @@ class SearchResult:
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,
+            "past_end": self.past_end,
             "results": [h.to_dict() for h in self.hits],
             "facets": {f.key: f.to_list() for f in self.facets},
             "timeline": self.timeline.to_dict() if self.timeline else None,

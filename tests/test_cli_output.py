@@ -139,3 +139,14 @@ def test_the_summary_line_names_the_index_searched_and_its_size(tmp_path):
     assert summary.endswith(f" · index {tmp_path / 'instance' / 'index'}, {expected} articles")
     from_env = artsearch("search", "heron", env={**env, "ARTSEARCH_INDEX": str(tmp_path / "instance" / "index")})
     assert f"(from ARTSEARCH_INDEX), {expected} articles" in from_env.stdout.splitlines()[0]
+
+
+def test_a_page_past_the_end_names_the_last_page(tmp_path):
+    rows = [{"id": f"h{n}", "title": f"Heron {n}", "body": f"Heron number {n} in the marsh."} for n in range(3)]
+    source = write_jsonl(tmp_path / "herons.jsonl", rows)
+    assert artsearch("reindex", source, "--index", tmp_path / "ix").returncode == 0
+    expected = len(source.read_text(encoding="utf-8").splitlines())
+    done = artsearch("search", "heron", "--index", tmp_path / "ix", "--per-page", "2", "--page", "50")
+    assert done.returncode == 0, done.stderr
+    pages = -(-expected // 2)
+    assert f"Page 50 is past the end: the {expected} articles fill {pages} pages of 2; the last is page {pages}. (--page {pages})" in done.stdout

@@ -117,3 +117,28 @@ def test_engine_reuses_searchers(app, client):
     first = engine._local.searcher
     client.get("/?q=cancer")
     assert engine._local.searcher is first
+
+
+def test_a_page_past_the_end_says_so_and_links_the_last_page(client, fixture_records):
+    # /?q=zika&page=10000 said "4 articles · showing 0–0" and then "No articles match".
+    expected = sum(1 for r in fixture_records if r.get("outlet") == "reuters.com" and (r.get("body") or "").strip())
+    assert expected > 1
+    args = "outlet=reuters.com&collapse=0&per_page=1"
+    page = client.get(f"/?{args}&page=9999")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "No articles match" not in text and "showing 0" not in text
+    assert f"Page 9,999 is past the end: the {expected} articles fill {expected} pages of 1; the last is page {expected}." in text
+    links = dict(re.findall(r'<a href="([^"]+)"[^>]*>(Go to page \d+|as JSON)</a>', text))
+    assert set(links.values()) == {f"Go to page {expected}", "as JSON"}
+    html_link, json_link = (next(u for u, label in links.items() if label.startswith(x)) for x in ("Go", "as"))
+    last = client.get(html_link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f"showing {expected}–{expected}" in last and "past the end" not in last
+    data = client.get(json_link.replace("&amp;", "&")).get_json()
+    assert data["page"] == expected and len(data["results"]) == 1 and data["past_end"] is False
+    api = client.get(f"/api/search?{args}&page=9999").get_json()
+    assert api["past_end"] is True and api["total"] == expected and api["results"] == []
+    assert api["last_page"]["page"] == expected and any("past the end" in n for n in api["notes"])
+    # No match at all is still "No articles match", not "past the end".
+    none = client.get("/?q=zzqqxxwv&page=3").get_data(as_text=True)
+    assert "No articles match" in none and "past the end" not in none

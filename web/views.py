@@ -107,8 +107,22 @@ def search(fmt: str):
                                help=SYNTAX_HELP), 400
     result = engine().search(search_request, deadline())
     if fmt == "json":
-        return jsonify(result.to_dict())
-    return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP)
+        data = result.to_dict()
+        if result.past_end:
+            data["notes"].append(result.past_end_note())
+            data["last_page"] = last_page_links(search_request, result.pages)
+        return jsonify(data)
+    last_page = last_page_links(search_request, result.pages) if result.past_end else None
+    return render_template("search.html", result=result, req=search_request, error=None, help=SYNTAX_HELP,
+                           last_page=last_page)
+
+
+def last_page_links(req: SearchRequest, pages: int) -> dict:
+    """The last page of a search, as a page and as the JSON API, for a page past the end."""
+    args = req.to_args(page=pages)
+    query = "?" + urlencode(args) if args else ""
+    return {"page": pages, "html": url_for("artsearch.search", fmt="html") + query,
+            "json": url_for("artsearch.search", fmt="json") + query}
 
 
 @bp.route("/facets/<name>", defaults={"fmt": "html"})
