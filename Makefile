@@ -60,7 +60,7 @@ bench: $(VENV)/.installed-dev
 bench-smoke: $(VENV)/.installed-dev
 	$(BIN)/python -m bench --smoke --out bench/out/smoke
 
-# Ranking quality on Cranfield and known-item sets, beside SQLite FTS5 and plain Whoosh:
+# Ranking quality on every collection of ../shared/ir and the known-item sets, beside SQLite FTS5 and plain Whoosh:
 # writes docs/relevance.md (needs ../shared; see docs/relevance.md).
 relevance: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.relevance

@@ -1,9 +1,11 @@
 """``python -m bench.relevance``: how well artsearch ranks what people paste, beside peers.
 
-Two collections, three engines, one run:
+Every judged collection, three engines, one run:
 
-- Cranfield (``../shared/ir/cranfield``): the 225 queries sent exactly as written;
-  nDCG@10 and MAP@100 against the graded judgements, and the queries with no results.
+- Each folder of ``../shared/ir/`` with ``docs.jsonl``, ``queries.jsonl`` and ``qrels.tsv``
+  (Cranfield, CACM, MED, and any added later, with no code change): its queries sent
+  exactly as written; nDCG@10 and MAP@100 against the judgements, and the queries with
+  no results.
 - Known-item sets generated from ``../shared/corpus`` with a fixed seed (see
   ``bench/knownitem.py``): pasted sentences and damaged quotes (success@3), sentences
   wrapped in questions (success@10).
@@ -64,10 +66,13 @@ SET_TITLES = {
     "quote": "Known item: an 8-word quote with typographic damage (“…”, soft hyphen, ’, –)",
     "question": "Known item: the sentence wrapped in a question",
 }
+# Each judged collection (issue 18): artsearch's nDCG@10 at least the best peer's of the
+# same run plus this margin, and no query without results.
+PEER_MARGIN = 0.02
+COLLECTION_FILES = ("docs.jsonl", "queries.jsonl", "qrels.tsv")
+NAMES = {"cranfield": "Cranfield", "cacm": "CACM", "med": "MED"}
 TARGETS = (
-    # key, label, comparison, value
-    ("cranfield_ndcg", "Cranfield nDCG@10, raw queries", ">=", 0.40),
-    ("cranfield_empty", "Cranfield queries with no results", "<=", 0),
+    # key, label, comparison, value (the collections' targets are added per collection)
     ("sentence", "Pasted sentence success@3", ">=", 0.97),
     ("quote", "Typographic quote success@3", ">=", 0.97),
     ("question", "Question success@10", ">=", 0.90),
@@ -249,10 +254,21 @@ def run_queries(searcher: Searcher, queries: list[str], k: int) -> tuple[list[li
                       "mean_ms": round(1000 * seconds / max(1, len(queries)), 2)}
 
 
-# Cranfield --------------------------------------------------------------------------
+# Judged collections ----------------------------------------------------------------
 
 
-def load_cranfield(root: Path) -> tuple[list[dict], dict[str, dict[str, float]]]:
+def find_collections(ir: Path) -> list[Path]:
+    """The judged collections: every folder of ``ir`` holding the three files."""
+    if not ir.is_dir():
+        return []
+    return sorted(p for p in ir.iterdir() if p.is_dir() and all((p / f).exists() for f in COLLECTION_FILES))
+
+
+def display_name(root: Path) -> str:
+    return NAMES.get(root.name, root.name)
+
+
+def load_collection(root: Path) -> tuple[list[dict], dict[str, dict[str, float]]]:
     queries = [json.loads(line) for line in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines()
                if line.strip()]
     judged: dict[str, dict[str, float]] = {}
@@ -263,20 +279,30 @@ def load_cranfield(root: Path) -> tuple[list[dict], dict[str, dict[str, float]]]
     return queries, judged
 
 
-def run_cranfield(root: Path, engines, work: Path, *, limit: int | None, reuse: bool, log) -> dict:
-    queries, judged = load_cranfield(root)
+def score_rankings(queries: list[dict], judged: dict[str, dict[str, float]],
+                   rankings: list[list[str]]) -> tuple[list[float], list[float]]:
+    """Per-query nDCG@10 and AP@100 of ``rankings`` (one per query, in order)."""
+    ndcgs = [m.ndcg_at_k(r, judged.get(q["id"], {}), 10) for q, r in zip(queries, rankings, strict=True)]
+    aps = [m.average_precision(r, judged.get(q["id"], {}), 100) for q, r in zip(queries, rankings, strict=True)]
+    return ndcgs, aps
+
+
+def run_collection(root: Path, engines, work: Path, *, limit: int | None, reuse: bool, log) -> dict:
+    queries, judged = load_collection(root)
     if limit:
         queries = queries[:limit]
-    log(f"Cranfield: {sum(1 for _ in read_records(root / 'docs.jsonl'))} records, {len(queries)} queries")
-    built = build_all(engines, lambda: root / "docs.jsonl", work / "cranfield", log, inputs=[root / "docs.jsonl"],
-                      reuse=reuse)
-    out: dict = {"records": sum(1 for _ in read_records(root / "docs.jsonl")), "queries": len(queries),
-                 "judgements": sum(len(judged.get(q["id"], {})) for q in queries), "engines": {},
-                 "per_query": {q["id"]: {} for q in queries}}
+    docs = root / "docs.jsonl"
+    records = sum(1 for _ in read_records(docs))
+    empty = sum(1 for r in read_records(docs) if not (r.get("title") or "").strip() and not (r.get("body") or "").strip())
+    log(f"{display_name(root)}: {records} records, {len(queries)} queries")
+    built = build_all(engines, lambda: docs, work / "ir" / root.name, log, inputs=[docs], reuse=reuse)
+    out: dict = {"name": display_name(root), "records": records, "empty_records": empty, "queries": len(queries),
+                 "judgements": sum(len(judged.get(q["id"], {})) for q in queries),
+                 "graded": any(g not in (0.0, 1.0) for j in judged.values() for g in j.values()),
+                 "engines": {}, "per_query": {q["id"]: {} for q in queries}}
     for name, searcher in built.items():
         rankings, counts = run_queries(searcher, [q["text"] for q in queries], DEPTH)
-        ndcgs = [m.ndcg_at_k(r, judged.get(q["id"], {}), 10) for q, r in zip(queries, rankings, strict=True)]
-        aps = [m.average_precision(r, judged.get(q["id"], {}), 100) for q, r in zip(queries, rankings, strict=True)]
+        ndcgs, aps = score_rankings(queries, judged, rankings)
         for q, value in zip(queries, ndcgs, strict=True):
             out["per_query"][q["id"]][name] = round(value, 4)
         out["engines"][name] = {"documents": searcher.documents, "ndcg@10": round(m.mean(ndcgs), 4),
@@ -373,15 +399,24 @@ def run_known_items(corpora: list[Path], engines, work: Path, *, per_source: int
 
 
 def evaluate(results: dict) -> list[dict]:
+    targets = []
+    for key, entry in results.get("collections", {}).items():
+        e = entry["engines"]
+        if "artsearch" not in e:
+            continue
+        peers = [e[n]["ndcg@10"] for n in e if n != "artsearch"]
+        if peers:
+            goal = round(max(peers) + PEER_MARGIN, 4)
+            targets.append({"key": f"{key}_ndcg", "label": f"{entry['name']} nDCG@10, raw queries",
+                            "target": f">= {goal:.3f} (best peer + {PEER_MARGIN})", "value": e["artsearch"]["ndcg@10"],
+                            "met": e["artsearch"]["ndcg@10"] >= goal})
+        zero = e["artsearch"]["zero_results"]
+        targets.append({"key": f"{key}_empty", "label": f"{entry['name']} queries with no results",
+                        "target": "<= 0", "value": zero, "met": zero <= 0})
     values = {}
-    cran = results.get("cranfield", {}).get("engines", {}).get("artsearch")
-    if cran:
-        values["cranfield_ndcg"] = cran["ndcg@10"]
-        values["cranfield_empty"] = cran["zero_results"]
     for set_name, entry in results.get("known_items", {}).get("sets", {}).items():
         if "artsearch" in entry["engines"]:
             values[set_name] = entry["engines"]["artsearch"]["success"]
-    targets = []
     for key, label, op, goal in TARGETS:
         if key in values:
             value = values[key]
@@ -423,21 +458,23 @@ def render_markdown(results: dict) -> str:
         "query's words OR'ed, punctuation removed (the baseline of `../shared/ir/README.md`). "
         "Figures are ranking quality, not speed; query times are printed only as a rough guide.",
         "",
-        "## Targets (issue 8)",
+        "## Targets (issues 8 and 18)",
         "",
         "| target | goal | artsearch | met |",
         "| --- | --- | ---: | --- |",
     ]
     for t in results["targets"]:
         lines.append(f"| {t['label']} | {t['target']} | {_fmt(t['value'])} | {'yes' if t['met'] else '**no**'} |")
-    cran = results.get("cranfield")
-    if cran:
-        engines = [e for e in ENGINES if e in cran["engines"]]
-        e = cran["engines"]
-        lines += ["", "## Cranfield", "",
-                  f"{cran['records']} records (artsearch indexed {e.get('artsearch', {}).get('documents', '–')}; "
-                  "two records are empty), "
-                  f"{cran['queries']} queries sent exactly as written, {cran['judgements']} graded judgements. "
+    for entry in results.get("collections", {}).values():
+        engines = [e for e in ENGINES if e in entry["engines"]]
+        e = entry["engines"]
+        gains = ("graded judgements" if entry.get("graded") else "binary judgements")
+        indexed = e.get("artsearch", {}).get("documents", "–")
+        empty = entry.get("empty_records", 0)
+        lines += ["", f"## {entry['name']}", "",
+                  f"{entry['records']} records (artsearch indexed {indexed}"
+                  f"{f'; {empty} records are empty' if empty else ''}), "
+                  f"{entry['queries']} queries sent exactly as written, {entry['judgements']} {gains}. "
                   "nDCG@10: linear gain, log2 discount, ideal = judged documents by gain, averaged over all "
                   "queries (no results = 0). MAP@100 over documents with gain ≥ 1.", ""]
         lines += _table([("nDCG@10", [e[n]["ndcg@10"] for n in engines]),
@@ -490,16 +527,16 @@ def git_commit() -> str:
 
 
 def print_failures(results: dict, log) -> None:
-    cran = results.get("cranfield")
-    if cran and "artsearch" in cran["engines"]:
-        worst = sorted(cran["per_query"].items(), key=lambda kv: kv[1].get("artsearch", 0))
-        log("Cranfield queries where artsearch trails the best peer by most (id: artsearch / fts5 / whoosh):")
-        gaps = sorted(worst, key=lambda kv: kv[1].get("artsearch", 0) - max(
+    for entry in results.get("collections", {}).values():
+        if "artsearch" not in entry["engines"]:
+            continue
+        log(f"{entry['name']} queries where artsearch trails the best peer by most (id: artsearch / fts5 / whoosh):")
+        gaps = sorted(entry["per_query"].items(), key=lambda kv: kv[1].get("artsearch", 0) - max(
             [v for e, v in kv[1].items() if e != "artsearch"] or [0]))[:20]
         for qid, values in gaps:
             log(f"  {qid}: " + " / ".join(_fmt(values.get(e)) for e in ENGINES))
-        if cran.get("artsearch_empty"):
-            log(f"  no results: {', '.join(cran['artsearch_empty'])}")
+        if entry.get("artsearch_empty"):
+            log(f"  no results: {', '.join(entry['artsearch_empty'])}")
     for set_name, entry in results.get("known_items", {}).get("sets", {}).items():
         misses = entry.get("artsearch_failures", [])
         log(f"{set_name}: {len(misses)} artsearch misses")
@@ -520,10 +557,10 @@ def write_docs_files(results: dict) -> None:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--smoke", is_flag=True, help=f"Small run: {SMOKE_QUERIES} Cranfield queries, the first "
+@click.option("--smoke", is_flag=True, help=f"Small run: {SMOKE_QUERIES} queries per collection, the first "
               f"{SMOKE_ARTICLES} FakeHealth articles, {SMOKE_ITEMS} items per set. No docs.")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=SHARED, show_default=True,
-              help="The shared data directory (ir/cranfield, corpus/).")
+              help="The shared data directory (ir/*/, corpus/).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=f"Raw results and scratch indexes [default: {DEFAULT_OUT.relative_to(PROJECT_ROOT)}, "
                    f"{SMOKE_OUT.relative_to(PROJECT_ROOT)} with --smoke].")
@@ -532,7 +569,10 @@ def write_docs_files(results: dict) -> None:
 @click.option("--fakenewsnet", is_flag=True,
               help="Add fakenewsnet.jsonl (20,898 articles) to the known-item collection and draw half the "
                    "items from it. About ten times the work; off by default.")
-@click.option("--only", type=click.Choice(["cranfield", "known"]), default=None, help="Run one part only.")
+@click.option("--only", type=click.Choice(["ir", "known"]), default=None,
+              help="Run one part only: the judged collections or the known items.")
+@click.option("--collection", "picked", multiple=True,
+              help="Score only this collection of SHARED/ir (a folder name; repeatable) [default: all].")
 @click.option("--engine", "engines", type=click.Choice(ENGINES), multiple=True,
               help="Engines to run (repeatable) [default: all three].")
 @click.option("--docs/--no-docs", "write_docs", default=None,
@@ -542,16 +582,17 @@ def write_docs_files(results: dict) -> None:
               help="Keep OUT/work and reuse an index (and the known-item sets) when its sources and the "
                    "code that builds it (index/ for artsearch) are unchanged: fast re-runs while tuning "
                    "the read path.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every artsearch miss and the worst Cranfield queries.")
-def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs, keep_work, reuse, verbose):
-    """Score artsearch's ranking on Cranfield and on known-item sets, beside SQLite FTS5
+@click.option("-v", "--verbose", is_flag=True, help="Print every artsearch miss and the worst queries of each collection.")
+def main(smoke, shared, out, seed, items, fakenewsnet, only, picked, engines, write_docs, keep_work, reuse,
+         verbose):
+    """Score artsearch's ranking on every judged collection and on known-item sets, beside SQLite FTS5
     and plain Whoosh BM25F, and write docs/relevance.md.
 
     \b
     Example:
         python -m bench.relevance                 # full run, writes docs/relevance.md
         python -m bench.relevance --smoke         # about 20 s
-        python -m bench.relevance --only cranfield --engine artsearch -v
+        python -m bench.relevance --only ir --collection cacm --engine artsearch -v
         python -m bench.relevance --reuse -v      # rebuilds only what changed
     """
     def log(message: str) -> None:
@@ -559,13 +600,21 @@ def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs
 
     out = out or (SMOKE_OUT if smoke else DEFAULT_OUT)
     engines = list(engines) or list(ENGINES)
-    full_run = not smoke and only is None and set(engines) == set(ENGINES) and items is None
+    full_run = not smoke and only is None and set(engines) == set(ENGINES) and items is None and not picked
     write_docs = full_run if write_docs is None else write_docs
-    cranfield = shared / "ir" / "cranfield"
+    collections = find_collections(shared / "ir")
+    if picked:
+        unknown = set(picked) - {c.name for c in collections}
+        if unknown:
+            raise click.ClickException(f"No collection {', '.join(sorted(unknown))} in {shared / 'ir'} "
+                                       f"(there are: {', '.join(c.name for c in collections) or 'none'}).")
+        collections = [c for c in collections if c.name in picked]
     corpora = [shared / "corpus" / "fakehealth-news.jsonl"]
     if fakenewsnet:
         corpora.append(shared / "corpus" / "fakenewsnet.jsonl")
-    missing = [p for p in [cranfield / "docs.jsonl", *corpora] if not p.exists()]
+    missing = [p for p in corpora if not p.exists()]
+    if only in (None, "ir") and not collections:
+        missing.append(shared / "ir" / "*" / "docs.jsonl")
     if missing:
         raise click.ClickException(f"Missing shared data: {', '.join(map(str, missing))}. Pass --shared DIR.")
     work = out / "work"
@@ -576,9 +625,10 @@ def main(smoke, shared, out, seed, items, fakenewsnet, only, engines, write_docs
         "python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version}}
     detail = {}
     try:
-        if only in (None, "cranfield"):
-            results["cranfield"] = run_cranfield(cranfield, engines, work, limit=SMOKE_QUERIES if smoke else None,
-                                                 reuse=reuse, log=log)
+        if only in (None, "ir"):
+            results["collections"] = {
+                root.name: run_collection(root, engines, work, limit=SMOKE_QUERIES if smoke else None, reuse=reuse,
+                                          log=log) for root in collections}
         if only in (None, "known"):
             results["known_items"], detail = run_known_items(
                 corpora, engines, work, per_source=SMOKE_ARTICLES if smoke else None,

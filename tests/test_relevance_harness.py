@@ -95,15 +95,22 @@ def test_smoke_run_scores_three_engines(tmp_path):
     items = json.loads((tmp_path / "items.json").read_text(encoding="utf-8"))
     assert not (tmp_path / "work").exists()
 
-    cran = results["cranfield"]
-    assert cran["queries"] == 25 and set(cran["engines"]) == {"artsearch", "fts5", "whoosh"}
-    for name, entry in cran["engines"].items():
-        assert 0 <= entry["ndcg@10"] <= 1 and 0 <= entry["map@100"] <= 1
-        per_query = [v[name] for v in cran["per_query"].values()]
-        assert len(per_query) == 25
-        assert entry["ndcg@10"] == pytest.approx(sum(per_query) / 25, abs=1e-3)
-    # The peers are plain BM25 over the words: on Cranfield they rank far above chance.
-    assert cran["engines"]["whoosh"]["ndcg@10"] > 0.2 and cran["engines"]["fts5"]["ndcg@10"] > 0.2
+    # Every folder of ../shared/ir with the three files is scored, none named in the code.
+    folders = sorted(p.name for p in (SHARED / "ir").iterdir()
+                     if all((p / f).exists() for f in ("docs.jsonl", "queries.jsonl", "qrels.tsv")))
+    assert sorted(results["collections"]) == folders and "cranfield" in folders
+    for folder in folders:
+        entry_of = results["collections"][folder]
+        with open(SHARED / "ir" / folder / "queries.jsonl", encoding="utf-8") as lines:
+            queries = min(25, sum(1 for line in lines if line.strip()))
+        assert entry_of["queries"] == queries and set(entry_of["engines"]) == {"artsearch", "fts5", "whoosh"}
+        for name, entry in entry_of["engines"].items():
+            assert 0 <= entry["ndcg@10"] <= 1 and 0 <= entry["map@100"] <= 1
+            per_query = [v[name] for v in entry_of["per_query"].values()]
+            assert len(per_query) == queries
+            assert entry["ndcg@10"] == pytest.approx(sum(per_query) / queries, abs=1e-3)
+        # The peers are plain BM25 over the words: they rank far above chance.
+        assert entry_of["engines"]["whoosh"]["ndcg@10"] > 0.2 and entry_of["engines"]["fts5"]["ndcg@10"] > 0.2
 
     # Known items: each source sentence is in its article and in no other of the subset.
     texts = {}
@@ -125,8 +132,8 @@ def test_smoke_run_scores_three_engines(tmp_path):
             hits = sum(1 for item in listed if item["ranks"][name] is not None and item["ranks"][name] <= k)
             assert scores["success"] == pytest.approx(hits / len(listed), abs=1e-3)
     assert SOFT_HYPHEN in "".join(i["query"] for i in items["quote"])
-    assert {t["key"] for t in results["targets"]} == {"cranfield_ndcg", "cranfield_empty", "sentence", "quote",
-                                                      "question"}
+    assert {t["key"] for t in results["targets"]} == {f"{f}_{k}" for f in folders for k in ("ndcg", "empty")} | {
+        "sentence", "quote", "question"}
     assert "| nDCG@10 |" in (tmp_path / "relevance.md").read_text(encoding="utf-8")
 
 
