@@ -111,7 +111,7 @@ def _print_result(result, searched: str) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}")
+        click.echo(f"Did you mean: {result.suggestion_label}")
     count = plural(result.total, "result")
     if result.collapsed and result.stories is not None and result.stories != result.total:
         # Copies are folded into one result per story: say so, as the web page does.

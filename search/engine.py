@@ -37,9 +37,9 @@ from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
 from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
 from .ranking import RERANK_WINDOW, FieldLengths, Ranked, rank
-from .request import SearchRequest
+from .request import SearchRequest, cut_note, cut_query
 from .results import Copy, FacetList, Hit, SearchResult
-from .suggest import suggest_query
+from .suggest import short_suggestion, suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
 
@@ -220,7 +220,7 @@ class SearchEngine:
         parsed = build_query(request.q, searcher.schema, view.query_fields)
         notes = list(parsed.notes)
         if request.q_cut:
-            notes.append(f"The query was cut to its first {self.config.max_query_chars:,} characters (the limit).")
+            notes.append(cut_note(request.q, self.config.max_query_chars))
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         found = self._match(searcher, view, parsed, deadline)
         query, matched = found.query, found.docs
@@ -283,6 +283,7 @@ class SearchEngine:
             facets=facets,
             timeline=timeline,
             suggestion=suggestion,
+            suggestion_label=short_suggestion(parsed.text, suggestion) if suggestion else None,
             notes=tuple(notes),
             relaxation=relaxation,
             took_ms=(time.perf_counter() - started) * 1000,
@@ -543,7 +544,7 @@ class SearchEngine:
 
     def _article_spec(self, article: Article, q: str, field: str):
         searcher = self.searcher()
-        parsed: ParsedQuery = build_query(q[: self.config.max_query_chars], searcher.schema,
+        parsed: ParsedQuery = build_query(cut_query(q, self.config.max_query_chars), searcher.schema,
                                           self.view(searcher).query_fields)
         english = article.language in ("", "en")
         query = parsed.query if parsed.query is not wq.NullQuery else None

@@ -56,7 +56,7 @@ class SearchRequest:
         # Line breaks are kept: a word hyphenated at one ("infor-\nmation") is one word.
         q = tidy_query_text(first("q"))
         q_cut = len(q) > config.max_query_chars
-        q = q[: config.max_query_chars]
+        q = cut_query(q, config.max_query_chars)
         filters = {key: _distinct(v for v in getlist(key)) for key in FILTER_KEYS}
         filters.update({"not_" + key: _distinct(v for v in getlist("-" + key)) for key in FILTER_KEYS})
         given = sum(len(values) for values in filters.values())
@@ -208,6 +208,28 @@ def facet_list_args(args, default_limit: int = 100) -> tuple[str, int]:
     prefix = " ".join(str(args.get("prefix") or "").split())[:MAX_PREFIX_CHARS]
     limit = _parse_int(str(args.get("limit") or "").strip(), "limit", default_limit, 1, MAX_FACET_LIMIT)
     return prefix, limit
+
+
+def cut_query(q: str, limit: int) -> str:
+    """``q`` cut to at most ``limit`` characters at a word boundary: a word cut in two
+    would be searched as another word ("trial" as "tria"). A query of one word longer than
+    the limit is cut at the limit (there is no boundary to cut at)."""
+    if len(q) <= limit:
+        return q
+    if q[limit].isspace():
+        return q[:limit].rstrip()
+    boundary = re.search(r"\s+\S*\Z", q[:limit])
+    if boundary is None or not q[:boundary.start()].strip():
+        return q[:limit]
+    return q[:boundary.start()]
+
+
+def cut_note(q: str, limit: int) -> str:
+    """The note on a query that ``cut_query`` cut to ``q``."""
+    last = q.split()[-1] if q.split() else q
+    last = last if len(last) <= 40 else "…" + last[-39:]
+    return (f"The query is longer than the limit of {limit:,} characters: it was cut after "
+            f"the whole word '{last}' ({len(q):,} characters); the words after it were not searched.")
 
 
 def _default_sort(q: str) -> str:

@@ -141,6 +141,7 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: tuple[Facet, ...]
     suggestion: str | None = None
+    suggestion_label: str | None = None  # the suggestion as shown: short (search/suggest.py)
     notes: tuple[str, ...] = ()
     relaxation: Relaxation | None = None  # no article had every word: what was left out
     took_ms: float = 0.0
@@ -202,6 +203,7 @@ class SearchResult:
             "facets": {f.key: f.to_list() for f in self.facets},
             "timeline": self.timeline.to_dict() if self.timeline else None,
             "suggestion": self.suggestion,
+            "suggestion_label": self.suggestion_label,
             "relaxed": self.relaxation.to_dict() if self.relaxation else None,
             "notes": list(self.notes),
             "took_ms": round(self.took_ms, 2),

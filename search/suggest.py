@@ -8,6 +8,7 @@ among the forms articles containing it actually use (stems are not words). No se
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from itertools import islice
@@ -133,3 +134,32 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
 
 # An operator left at either end once a word is dropped ("zzqxw OR flu" -> "flu").
 _DANGLING = re.compile(r"^(?:(?:AND|OR|NOT)\s+)+|(?:\s+(?:AND|OR|NOT))+$")
+
+
+SHORT_SUGGESTION_CHARS = 80
+
+
+def short_suggestion(text: str, suggestion: str, max_chars: int = SHORT_SUGGESTION_CHARS) -> str:
+    """What "Did you mean" shows for ``suggestion``: itself when short, else only its
+    respelled words with a word of context each side ("… blood *vaccine* trial …"); the
+    link still searches the whole suggestion. A pasted paragraph made a 1,000-character link."""
+    if len(suggestion) <= max_chars:
+        return suggestion
+    typed, fixed = text.split(), suggestion.split()
+    spans: list[list[int]] = []
+    opcodes = difflib.SequenceMatcher(a=typed, b=fixed, autojunk=False).get_opcodes()
+    for tag, _, _, lo, hi in opcodes:
+        if tag == "equal":
+            continue
+        lo, hi = max(0, lo - 1), min(len(fixed), max(hi, lo + 1) + 1)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], hi)
+        else:
+            spans.append([lo, hi])
+    if not spans:
+        return suggestion[:max_chars].rsplit(" ", 1)[0] + " …"
+    shown = " … ".join(" ".join(fixed[lo:hi]) for lo, hi in spans)
+    shown = ("… " if spans[0][0] > 0 else "") + shown + (" …" if spans[-1][1] < len(fixed) else "")
+    if len(shown) > 2 * max_chars:
+        shown = shown[:2 * max_chars].rsplit(" ", 1)[0] + " …"
+    return shown

@@ -150,3 +150,10 @@ def test_a_page_past_the_end_names_the_last_page(tmp_path):
     assert done.returncode == 0, done.stderr
     pages = -(-expected // 2)
     assert f"Page 50 is past the end: the {expected} articles fill {pages} pages of 2; the last is page {pages}. (--page {pages})" in done.stdout
+
+
+def test_did_you_mean_on_a_long_query_prints_only_the_respelled_words(one_article_index):
+    index, _ = one_article_index
+    done = artsearch("search", "herron " + "marsh " * 30, "--index", index)
+    assert done.returncode == 0, done.stderr
+    assert "Did you mean: heron marsh …\n" in done.stdout

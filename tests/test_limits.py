@@ -133,8 +133,11 @@ def test_too_many_filter_values_is_a_400_not_a_300_mb_page(fh_client):
 def test_long_queries_are_cut_with_a_note_on_search_and_article_pages(fh_client, fakehealth_rows):
     long_q = " OR ".join(f"word{i}" for i in range(20_000))  # 188 KB
     found = fh_client.get("/api/search?" + urlencode({"q": long_q})).get_json()
-    assert found["query"] == long_q[:1000]
-    assert any("cut to its first 1,000 characters" in note for note in found["notes"])
+    # Cut at the last word boundary within the limit, never mid-word ("word12" as "word1").
+    kept = long_q[:1001].rsplit(" ", 1)[0]
+    assert found["query"] == kept and len(kept) <= 1000
+    assert any("longer than the limit of 1,000 characters" in note and f"'{kept.split()[-1]}'" in note
+               for note in found["notes"])
     article_id = fakehealth_rows[0]["id"]
     moved = fh_client.get(f"/articles/{article_id}?" + urlencode({"q": long_q}))
     assert moved.status_code == 301

@@ -142,3 +142,31 @@ def test_a_page_past_the_end_says_so_and_links_the_last_page(client, fixture_rec
     # No match at all is still "No articles match", not "past the end".
     none = client.get("/?q=zzqqxxwv&page=3").get_data(as_text=True)
     assert "No articles match" in none and "past the end" not in none
+
+
+@pytest.mark.parametrize("shift", range(8))
+def test_an_over_long_query_is_cut_at_a_word_boundary_with_a_note(client, config, shift):
+    # At 1,000 characters the cut fragment became a query word ("not required: trial, blood, tria").
+    q = "x" * (shift + 1) + " " + " ".join(["vaccine", "safety", "children", "study"] * 80)
+    data = client.get("/api/search", query_string={"q": q}).get_json()
+    kept = data["query"]
+    assert len(kept) <= config.max_query_chars < len(q)
+    assert q.startswith(kept) and q[len(kept)].isspace(), repr(q[len(kept) - 10:len(kept) + 10])
+    assert set(kept.split()) <= set(q.split())
+    assert any(f"limit of {config.max_query_chars:,} characters" in n and f"'{kept.split()[-1]}'" in n
+               for n in data["notes"]), data["notes"]
+
+
+def test_did_you_mean_for_a_long_query_shows_the_respelled_words_not_the_whole_query(client):
+    q = "vacines " + " ".join(["safe", "study", "children"] * 30)
+    page = client.get("/", query_string={"q": q}).get_data(as_text=True)
+    link = re.search(r'<p class="suggestion">Did you mean <a href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert link, page
+    href, label = link.groups()
+    assert len(label) < 100 and "vaccines" in label and label.endswith("…")
+    # The link still searches the whole query, respelled.
+    from urllib.parse import parse_qs, urlparse
+    searched = parse_qs(urlparse(href.replace("&amp;", "&")).query)["q"][0]
+    assert searched == q.replace("vacines", "vaccines")
+    data = client.get("/api/search", query_string={"q": q}).get_json()
+    assert data["suggestion"] == searched and data["suggestion_label"] == label

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from index.errors import InvalidFilterError
 from search.deadline import Deadline
 from search.engine import SearchEngine
-from search.request import MAX_FACET_LIMIT, SearchRequest, facet_list_args
+from search.request import MAX_FACET_LIMIT, SearchRequest, cut_query, facet_list_args
 
 bp = Blueprint("artsearch", __name__)
 SIMILAR_COUNT = 5
@@ -100,7 +100,7 @@ def search(fmt: str):
             raise
         # Keep the user on the search page with their words and the reason.
         q = " ".join(request.args.get("q", "").split())
-        search_request = SearchRequest(q=q[: engine().config.max_query_chars], per_page=engine().config.page_size,
+        search_request = SearchRequest(q=cut_query(q, engine().config.max_query_chars), per_page=engine().config.page_size,
                                        default_per_page=engine().config.page_size)
         result = engine().search(search_request, deadline())
         return render_template("search.html", result=result, req=search_request, error=e.message,
@@ -145,7 +145,7 @@ def article(article_id: str, slug: str | None):
     found = engine().get_article(article_id)
     # The query only marks words here, but it is cut like a search's (the limit holds on
     # every route): an uncut one made 188 KB redirects and 10 s pages.
-    q = request.args.get("q", "")[: engine().config.max_query_chars]
+    q = cut_query(request.args.get("q", ""), engine().config.max_query_chars)
     if slug != found.slug:
         values: dict[str, Any] = {"article_id": found.id, "slug": found.slug}
         if q:
