@@ -13,6 +13,7 @@ import click
 
 from .aliases import AliasError, AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
+from .clusters import MIN_STORY_SHINGLES
 from .config import DEFAULT_CORPUS, Config
 from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
@@ -121,6 +122,13 @@ def load_aliases(settings: dict, aliases_file: Path | None, no_defaults: bool) -
         return make_aliases(sources, defaults=defaults)
     except AliasError as e:
         raise click.ClickException(e.get_message()) from None
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to about ``limit`` characters, with "…" if cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _one_line(error) -> str:
@@ -265,5 +273,16 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
     echo(f"Copies: {stats.clustered:,} articles in {stats.clusters:,} "
          f"{'story' if stats.clusters == 1 else 'stories'} with copies; "
          f"{stats.signatures_computed:,} new {'signature' if stats.signatures_computed == 1 else 'signatures'}.")
+    junk = stats.boilerplate
+    if junk.get("bodies"):
+        top = junk["examples"][0]
+        bodies = f"{junk['bodies']:,} boilerplate {'body' if junk['bodies'] == 1 else 'bodies'}"
+        echo(f"Crawl junk: {plural(junk['articles'], 'article')} share {bodies} "
+             "(never copies of one story); largest: "
+             f"\"{_clip(top['body'], 60)}\" on {plural(top['articles'], 'article')} "
+             f"({top['outlet']}, {plural(top['titles'], 'title')}).")
+    if junk.get("short_copies"):
+        echo(f"Too short to be copies: {plural(junk['short_copies'], 'article')} share a body "
+             f"of under {MIN_STORY_SHINGLES} shingles.")
     echo(f"Took {stats.seconds:.2f} s: {stats.articles_per_second:,.0f} articles/s, "
          f"{stats.mb_per_second:.2f} MB/s of text.")

@@ -49,6 +49,18 @@ SCHEME = "affine32"  # datasketch 2.x: 32-bit hash values, stored as 4 bytes eac
 # number, captions), and their many chance matches would chain into huge clusters.
 MIN_NEAR_SHINGLES = 20
 
+# A body with fewer shingles than this never makes a story, not even with exact copies:
+# "Know Your Value", a bot check or a cookie notice is the same page text on unrelated
+# articles, and under about 40 shingles most shared bodies are such pages (measured with
+# bench/clusters_junk.py, docs/decisions.md).
+MIN_STORY_SHINGLES = 40
+# Crawl junk ("boilerplate"): one body under this many different titles within one
+# outlet (an outlet does not reprint its own story under new headlines, but its error
+# page or byline box shows on every article), or a body too short to make a story on at
+# least this many articles.
+JUNK_TITLES = 3
+JUNK_ARTICLES = 3
+
 SIGNATURES_FILE = "signatures.sqlite"
 _WORD = re.compile(r"\w+")
 
@@ -204,13 +216,14 @@ class ClusterSketches:
         self.store.close()
 
 
-def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAULT_PARAMS) -> list[set[str]]:
+def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAULT_PARAMS,
+                  exclude: frozenset[str] | set[str] = frozenset()) -> list[set[str]]:
     """Group body keys into components of pairs with estimated Jaccard >= threshold.
 
     LSH (banded signatures, datasketch) proposes candidates; each candidate is confirmed
     against the signatures, which drops most of LSH's false positives. Bodies with fewer
     than ``MIN_NEAR_SHINGLES`` shingles take no part (exact copies still share a key).
-    Returns only groups of two or more keys.
+    Returns only groups of two or more keys; ``exclude`` (crawl junk) takes no part.
     """
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
@@ -224,7 +237,8 @@ def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAU
             key = parent[key]
         return key
 
-    signatures = {key: sketch[1:] for key, sketch in sketches.items() if sketch[0] >= MIN_NEAR_SHINGLES}
+    signatures = {key: sketch[1:] for key, sketch in sketches.items()
+                  if sketch[0] >= max(MIN_NEAR_SHINGLES, MIN_STORY_SHINGLES) and key not in exclude}
     for key in sorted(signatures):
         sig = signatures[key]
         parent[key] = key
@@ -241,23 +255,55 @@ def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAU
     return [g for g in groups.values() if len(g) > 1]
 
 
+@dataclasses.dataclass(frozen=True)
+class BodyGroup:
+    """The articles that share one body: its shingle count and each one's (title, outlet)."""
+
+    shingles: int
+    members: tuple[tuple[str, str], ...]
+
+
+def boilerplate_keys(groups: dict[str, BodyGroup], min_shingles: int = MIN_STORY_SHINGLES) -> dict[str, dict]:
+    """Body keys that are crawl junk, each with what says so (articles, titles, outlets, reason)."""
+    out: dict[str, dict] = {}
+    for key, group in groups.items():
+        titles_by_outlet: dict[str, set[str]] = defaultdict(set)
+        for title, outlet in group.members:
+            titles_by_outlet[outlet].add(" ".join(title.casefold().split()))
+        most_titles = max((len(t) for t in titles_by_outlet.values()), default=0)
+        if most_titles >= JUNK_TITLES:
+            reason = "titles"
+        elif group.shingles < min_shingles and len(group.members) >= JUNK_ARTICLES:
+            reason = "short"
+        else:
+            continue
+        out[key] = {
+            "reason": reason, "articles": len(group.members),
+            "titles": len({" ".join(t.casefold().split()) for t, _ in group.members}),
+            "outlets": len(titles_by_outlet),
+        }
+    return out
+
+
 def cluster_id(member_ids: Iterable[str]) -> str:
     """A short, URL-safe id that depends only on the cluster's smallest article id."""
     return "c" + hashlib.blake2b(min(member_ids).encode("utf-8"), digest_size=6).hexdigest()
 
 
-def assign_cluster_ids(keys_by_id: dict[str, str], groups: list[set[str]]) -> dict[str, str]:
+def assign_cluster_ids(keys_by_id: dict[str, str], groups: list[set[str]],
+                       unfit: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     """Map article id -> cluster id for every article that has at least one copy.
 
     Articles with equal bodies share a key, so a key with several articles is a cluster
-    even when no other body is near it.
+    even when no other body is near it, unless the key is ``unfit`` (too short to make
+    a story, or crawl junk).
     """
     ids_by_key: dict[str, list[str]] = defaultdict(list)
     for article_id, key in keys_by_id.items():
         ids_by_key[key].append(article_id)
     grouped = {k for g in groups for k in g}
     components = [[i for k in g for i in ids_by_key[k]] for g in groups]
-    components += [ids for k, ids in ids_by_key.items() if k not in grouped and len(ids) > 1]
+    components += [ids for k, ids in ids_by_key.items() if k not in grouped and k not in unfit and len(ids) > 1]
     out: dict[str, str] = {}
     for members in components:
         cid = cluster_id(members)

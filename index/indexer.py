@@ -14,6 +14,7 @@ import shutil
 import signal
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +23,17 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
-from .clusters import ClusterSketches, article_from_stored, assign_cluster_ids, find_clusters
+from .clusters import (
+    JUNK_ARTICLES,
+    JUNK_TITLES,
+    MIN_STORY_SHINGLES,
+    BodyGroup,
+    ClusterSketches,
+    article_from_stored,
+    assign_cluster_ids,
+    boilerplate_keys,
+    find_clusters,
+)
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
 from .models import Article
@@ -75,6 +86,9 @@ class IndexStats:
     signatures_computed: int = 0  # MinHash signatures computed (new bodies only)
     clusters: int = 0  # clusters of copies in the index after the run
     clustered: int = 0  # articles in those clusters
+    # Crawl junk: bodies shared by unrelated articles (bot checks, error pages), with
+    # counts and examples; and articles whose shared body is too short to make a story.
+    boilerplate: dict = dataclasses.field(default_factory=dict)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     aliases: dict = dataclasses.field(default_factory=dict)  # what the alias table merged
 
@@ -308,6 +322,7 @@ def build_index(
                 clusters_meta = _update_clusters(ix, sketches, prune_signatures=full)
             stats.clusters = clusters_meta.get("clusters", 0)
             stats.clustered = clusters_meta.get("articles", 0)
+            stats.boilerplate = clusters_meta.get("boilerplate", {})
             stats.signatures_computed = sketches.computed
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
@@ -381,16 +396,20 @@ def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -
         for d in reader.all_doc_ids():
             docnum_of[ids[d]] = d
             key_of[ids[d]] = keys[d]
-        old: dict[str, str] = {}
-        if "cluster" in reader.schema:
-            for term in reader.lexicon("cluster"):
-                for d in reader.postings("cluster", term).all_ids():
-                    old[ids[d]] = term.decode("utf-8")
+        old = _postings_by_id(reader, ids, "cluster")
+        old_junk = _postings_by_id(reader, ids, "junk")
         first_doc_of_key = {k: docnum_of[i] for i, k in key_of.items() if k}
         found = sketches.sketches(set(first_doc_of_key), lambda k: reader.stored_fields(first_doc_of_key[k])["body"])
-        groups = find_clusters(found, sketches.params)
-        new = assign_cluster_ids({i: k for i, k in key_of.items() if k}, groups)
+        junk_info, report = _boilerplate(reader, docnum_of, key_of, found)
+        short = {k for k, sketch in found.items() if sketch[0] < MIN_STORY_SHINGLES}
+        groups = find_clusters(found, sketches.params, exclude=set(junk_info))
+        new = assign_cluster_ids({i: k for i, k in key_of.items() if k}, groups, unfit=short | set(junk_info))
+        new_junk = {i: junk_info[k] for i, k in key_of.items() if k in junk_info}
+        # Articles with a copy that is too short to make a story (and is not junk).
+        per_key = Counter(k for k in key_of.values() if k in short and k not in junk_info)
+        report["short_copies"] = sum(n for n in per_key.values() if n > 1)
         changed = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
+        changed |= {i for i in old_junk.keys() | new_junk.keys() if old_junk.get(i) != new_junk.get(i)}
         rewrites = []
         for article_id in sorted(changed):
             fields = reader.stored_fields(docnum_of[article_id])
@@ -400,6 +419,8 @@ def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -
             doc["body_key"] = key_of[article_id]
             if article_id in new:
                 doc["cluster"] = new[article_id]
+            if article_id in new_junk:
+                doc["junk"] = new_junk[article_id]
             rewrites.append(doc)
         if prune_signatures:
             sketches.store.keep_only(set(first_doc_of_key))
@@ -417,7 +438,43 @@ def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -
         "threshold": sketches.params.threshold,
         "clusters": len(set(new.values())),
         "articles": len(new),
+        "boilerplate": report,
     }
+
+
+def _postings_by_id(reader, ids, field: str) -> dict[str, str]:
+    """Article id -> the value of ``field`` for every document that has one."""
+    out: dict[str, str] = {}
+    if field in reader.schema:
+        for term in reader.lexicon(field):
+            for d in reader.postings(field, term).all_ids():
+                out[ids[d]] = term.decode("utf-8")
+    return out
+
+
+def _boilerplate(reader, docnum_of: dict[str, int], key_of: dict[str, str], sketches: dict) -> tuple[dict, dict]:
+    """Crawl junk among bodies shared by enough articles: (key -> the JSON flag each
+    article gets, the report's summary with counts and the largest examples)."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for article_id, key in key_of.items():
+        if key:
+            by_key[key].append(article_id)
+    candidates = {k: v for k, v in by_key.items() if len(v) >= min(JUNK_TITLES, JUNK_ARTICLES)}
+    fields = {i: reader.stored_fields(docnum_of[i]) for ids in candidates.values() for i in ids}
+    groups = {k: BodyGroup(int(sketches[k][0]), tuple((fields[i].get("title", ""), fields[i].get("outlet", ""))
+                                                      for i in sorted(ids)))
+              for k, ids in candidates.items() if k in sketches}
+    found = boilerplate_keys(groups)
+    flags = {k: json.dumps(info, sort_keys=True) for k, info in found.items()}
+    examples = []
+    for key, info in sorted(found.items(), key=lambda kv: (-kv[1]["articles"], kv[0]))[:10]:
+        members = sorted(candidates[key])
+        body = fields[members[0]].get("body", "")
+        examples.append(dict(info, body=" ".join(body.split())[:120], outlet=Counter(
+            fields[i].get("outlet", "") for i in members).most_common(1)[0][0], ids=members[:5],
+            example_titles=sorted({fields[i].get("title", "") for i in members})[:3]))
+    report = {"bodies": len(found), "articles": sum(i["articles"] for i in found.values()), "examples": examples}
+    return flags, report
 
 
 def _existing_hashes(ix) -> dict[str, str]:

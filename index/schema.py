@@ -17,7 +17,7 @@ from .analysis import FOLD_ANALYZER, TEXT_ANALYZER, FastPositions
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
@@ -72,6 +72,9 @@ class ArticleSchema(SchemaClass):
     # its MinHash signature, and the id of the cluster of copies (absent: no copies).
     body_key = ID(sortable=True)
     cluster = ID(stored=True)
+    # Crawl junk (index/clusters.py, boilerplate_keys): the same error page, bot check or
+    # byline box as many unrelated articles; a compact JSON object saying so, or absent.
+    junk = ID(stored=True)
     # Content words (function words left out) of the title and body, whichever of the
     # English or *_intl fields holds them: the lengths relevance ranking normalises by.
     title_words = COLUMN(NumericColumn("I"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -518,6 +519,18 @@ class SearchEngine:
         if doc is None:
             raise NotFoundError(f"No article with id {article_id!r} in this index.")
         return clusters.copies(view.clusters, doc, searcher.stored_fields)
+
+    @_damage_checked
+    def crawl_junk(self, article_id: str) -> dict | None:
+        """What marks the article's body as crawl junk (a bot check, an error page or a
+        byline box shared by unrelated articles): ``reason`` ("titles": one body under many
+        titles in one outlet; "short": a short body on many articles), ``articles``,
+        ``titles`` and ``outlets``; ``None`` when it is not."""
+        fields = self.searcher().document(id=article_id)
+        if fields is None:
+            raise NotFoundError(f"No article with id {article_id!r} in this index.")
+        flag = fields.get("junk")
+        return json.loads(flag) if flag else None
 
     @_damage_checked
     def similar(self, article_id: str, limit: int = 5) -> tuple[Hit, ...]:

@@ -14,8 +14,11 @@ from tests.test_cli import artsearch
 from web.app import create_app
 
 N = 1500
-BODY = " ".join(["The grey heron stood alone in the marsh at dawn while the river rose over the old "
-                 "stone weir and the village slept."] * 3)
+# Long enough to make a story (index/clusters.py: MIN_STORY_SHINGLES distinct shingles).
+BODY = ("The grey heron stood alone in the marsh at dawn while the river rose over the old stone weir "
+        "and the village slept. Two anglers on the far bank counted eleven herons by noon, more than "
+        "any spring since the mill closed. The warden said the new reed beds upstream had brought back "
+        "the eels and the frogs the birds feed on, and asked walkers to keep their dogs on the path.")
 
 
 @pytest.fixture(scope="module")

@@ -154,13 +154,15 @@ def article(article_id: str, slug: str | None):
     body_html = engine().highlight_article(found, q)
     title_html = engine().highlight_title(found, q)
     return render_template("article.html", article=found, body_html=body_html, title_html=title_html, q=q,
-                           copies=engine().copies(found.id), similar=engine().similar(found.id, SIMILAR_COUNT))
+                           copies=engine().copies(found.id), similar=engine().similar(found.id, SIMILAR_COUNT),
+                           junk=engine().crawl_junk(found.id))
 
 
 @bp.route("/api/articles/<article_id:article_id>")
 def article_json(article_id: str):
     data = engine().get_article(article_id).to_dict()
     data["copies"] = [c.to_dict() for c in engine().copies(article_id)]
+    data["crawl_junk"] = engine().crawl_junk(article_id)
     return jsonify(data)
 
 
