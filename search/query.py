@@ -7,7 +7,8 @@ Operators count only in their unmistakable forms:
   ellipsis inside a quote marks left-out text and splits the phrase there;
 - ``AND``/``OR``/``NOT`` in capitals between words (not in a query typed all in capitals);
 - ``-word``, ``-"phrase"``, ``-(group)`` at the start of a word exclude;
-- ``field:`` with a known field name (title, body, author, outlet, published), and
+- ``field:`` with a known field name (title, body, author, outlet, published; year and
+  language as the filters match them, ``year:2016``), and
   ``published:[2016-01-01 TO 2016-12-31]`` for dates;
 - ``*`` after at least three letters (``vacc*``);
 - parentheses group only around operators or after ``-``, ``NOT`` or ``field:``.
@@ -40,6 +41,13 @@ QUERY_FIELDS = {
     "published": ("published",),
 }
 DEFAULT_FIELDS = ("title", "body", "title_intl", "body_intl")
+# Exact keyword fields, as the filters use them: ``year:2016`` is the Year facet's filter,
+# ``language:fr`` the stored language code. name -> (what a value must look like, example).
+KEYWORD_FIELDS = {
+    "year": (re.compile(r"\d{4}"), "year:2016"),
+    "language": (re.compile(r"[a-z]{2,3}"), "language:fr"),
+}
+FIELD_NAMES = (*QUERY_FIELDS, *KEYWORD_FIELDS)
 
 _QUOTES = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -62,6 +70,8 @@ MAX_JOINED_VARIANTS = 3
 _COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011\u2027'.&@:]\w+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
 _RANGE = re.compile(r"(?<![^\s(])(published):\[([^\[\]]*?)\s+TO\s+([^\[\]]*?)\]", re.IGNORECASE)
+# A range with no field ("[a TO z]"): only dates have ranges; its words are searched.
+_BARE_RANGE = re.compile(r"\[[^\[\]]*?\s+TO\s+[^\[\]]*?\]")
 _WILDCARD = re.compile(r"(\w+)\*(\w*)")
 _CAPS_TEXT = re.compile(r"[^\W\d_]")
 
@@ -221,6 +231,7 @@ class _Parser:
         self.intl = "body_intl" in self.fields
         self.ignored: list[str] = []
         self.other_notes: list[str] = []
+        self.short_wildcards: list[str] = []
         self.current_fields = self.fields
         self.operators_allowed = bool(re.search(r"[^\W\d_]", text)) and any(
             c.islower() for c in text)
@@ -233,8 +244,18 @@ class _Parser:
         if what not in self.ignored:
             self.ignored.append(what)
 
+    def note(self, text: str) -> None:
+        """Add a note once: "a* b* c*" is one note, not three."""
+        if text not in self.other_notes:
+            self.other_notes.append(text)
+
     def notes(self) -> tuple[str, ...]:
         notes = list(self.other_notes)
+        if self.short_wildcards:
+            items = [f"'{w}'" for w in self.short_wildcards]
+            listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+            notes.append(f"Wildcards need at least {MIN_WILDCARD_PREFIX} letters before '*'; "
+                         f"{listed} {'was' if len(items) == 1 else 'were'} read as text.")
         if self.ignored:
             items = self.ignored
             listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -269,6 +290,9 @@ class _Parser:
             tokens.append(_Token("range", match.group(0), offset + match.start()))
             pos = match.end()
         tokens.extend(self._tokenise_words(text[pos:], offset + pos))
+        for match in _BARE_RANGE.finditer(_RANGE.sub(" ", text)):
+            self.note(f"Only dates have ranges, as published:[2016-01-01 TO 2016-12-31]; "
+                      f"'{_clip(match.group())}' was searched as words.")
         return tokens
 
     def _tokenise_words(self, text: str, offset: int) -> list[_Token]:
@@ -291,12 +315,17 @@ class _Parser:
             if field:
                 name = field.group(1)
                 follows = self.text[start + field.end():start + field.end() + 1]
-                if name.lower() in QUERY_FIELDS and follows and not follows.isspace():
+                if name.lower() in FIELD_NAMES and follows and not follows.isspace():
                     tokens.append(_Token("field", name.lower(), start))
                     chunk, start = chunk[field.end():], start + field.end()
-                elif name.lower() not in QUERY_FIELDS and chunk[field.end():]:
-                    self.other_notes.append(f"Unknown field '{name}:' was searched as words "
-                                            f"(fields: {', '.join(QUERY_FIELDS)}).")
+                elif name.lower() in FIELD_NAMES and not self.text[start + field.end():].strip(" )"):
+                    # "title:" at the end: nothing to search in the field.
+                    example = KEYWORD_FIELDS[name.lower()][1] if name.lower() in KEYWORD_FIELDS else f"{name.lower()}:cancer"
+                    self.note(f"'{name}:' has nothing after it (write the words right after the colon, "
+                              f"as {example}); '{name}' was searched as a word.")
+                elif name.lower() not in FIELD_NAMES and chunk[field.end():]:
+                    self.note(f"Unknown field '{name}:' was searched as words "
+                              f"(fields: {', '.join(FIELD_NAMES)}).")
                     # Two words, not the compound "name value" (a phrase no article has).
                     tokens.append(_Token("text", name, start))
                     chunk, start = chunk[field.end():], start + field.end()
@@ -427,6 +456,8 @@ class _Parser:
                 return None
             if tok.value == "published":
                 return self._published(nxt)
+            if tok.value in KEYWORD_FIELDS:
+                return self._keyword(tok.value, nxt)
             outer = self.current_fields
             self.current_fields = QUERY_FIELDS[tok.value] if self.intl else QUERY_FIELDS[tok.value][:1]
             try:
@@ -473,10 +504,12 @@ class _Parser:
             head, tail = wildcard.groups()
             if len(head) >= MIN_WILDCARD_PREFIX:
                 return [self._wildcard(head, tail, fields)]
-            self.other_notes.append(f"Wildcards need at least {MIN_WILDCARD_PREFIX} letters before "
-                                    f"'*'; it was read as text.")
+            if chunk not in self.short_wildcards:
+                self.short_wildcards.append(chunk)
         units = []
         for match in _COMPOUND.finditer(chunk):
+            if not _HAS_WORD.search(match.group()):
+                continue  # "_" alone is punctuation, not a word
             unit = self._words(match.group(), fields, relaxable=True)
             if unit is not None:
                 units.append(unit)
@@ -537,6 +570,16 @@ class _Parser:
             return None
         return [Unit(f"published:{tok.value}", query)]
 
+    def _keyword(self, name: str, tok: _Token) -> list[Unit] | None:
+        """``year:2016`` or ``language:fr``: the exact value, as the filters match it."""
+        self.pos += 1
+        value = tok.value.strip(".,;:!?").lower()
+        pattern, example = KEYWORD_FIELDS[name]
+        if tok.kind not in ("text", "phrase") or not pattern.fullmatch(value):
+            self.ignore(f"'{name}:{_clip(tok.value)}' (write it as {example})")
+            return None
+        return [Unit(f"{name}:{value}", wq.Term(name, value))]
+
     def _range(self, text: str) -> list[Unit] | None:
         match = _RANGE.fullmatch(text)
         assert match is not None  # the tokeniser made this token from a _RANGE match
@@ -553,6 +596,14 @@ class _Parser:
     def words_only(self) -> list[Unit]:
         """The query's words, read literally: the last resort."""
         return self._text(" ".join(_COMPOUND.findall(self.text)), self.fields)
+
+
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def _clip(text: str, chars: int = 60) -> str:
+    """``text`` for a note: at most ``chars`` characters."""
+    return text if len(text) <= chars else text[:chars - 1] + "…"
 
 
 def _hyphen_variants(analyzer, text: str) -> list[tuple[str, ...]]:

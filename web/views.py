@@ -25,6 +25,7 @@ SYNTAX_HELP = (
     ("vacc*", "words starting with vacc (three letters or more before *)"),
     ("title:cancer  author:reinberg  outlet:reuters.com", "search one field"),
     ("published:[2016-01-01 TO 2016-12-31]", "a date range"),
+    ("year:2016  language:fr", "one year (as the Year filter) or one language"),
     ("Is it true that …?", "paste a sentence, question or quote as it is, line breaks and all: punctuation is "
      "never syntax (Enter searches, Shift+Enter adds a line)"),
 )
