@@ -257,7 +257,7 @@ def build_index(
         stats.full = full
         sketches = ClusterSketches(store.root)
         if workers > 1:
-            multiprocessing.util.register_after_fork(stats, _die_with_parent)
+            multiprocessing.util.register_after_fork(stats, die_with_parent)
         writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **WRITER_OPTIONS)
         # Duplicate ids: the first record is kept and each later one is reported with its
         # file and line. Keeping the first (not the last) means one pass decides, and a
@@ -357,7 +357,7 @@ def build_index(
     return stats
 
 
-def _die_with_parent(_obj=None) -> None:
+def die_with_parent(_obj=None) -> None:
     """In a forked indexing worker: ask Linux to SIGKILL us when the parent dies.
 
     Whoosh's workers block on a queue the dead parent would never feed, so without this
