@@ -249,3 +249,48 @@ def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
         name.capitalize(force=True)
         text = " ".join(str(name).split())
     return text
+
+
+# Sidebar names: page furniture ("More from our reporters", a staff box) that a crawler
+# took for the byline puts the same few names on most of one outlet's articles. A name
+# is reported when it is on at least SIDEBAR_MIN_ARTICLES articles and SIDEBAR_MIN_SHARE of
+# an outlet's (of at least SIDEBAR_MIN_OUTLET), and another such name is on nearly the
+# same articles (Jaccard >= SIDEBAR_SAME_SET): a reporter's byline has no fixed companion
+# across unrelated stories; a sidebar's names move together. Reported, not dropped: the
+# maintainer confirms them with --author-stoplist (docs/reindexing.md).
+SIDEBAR_MIN_ARTICLES = 5
+SIDEBAR_MIN_SHARE = 0.2
+SIDEBAR_MIN_OUTLET = 10
+SIDEBAR_SAME_SET = 0.9
+
+
+class SidebarNames:
+    """Collects (outlet, author) -> articles while a reindex reads, then reports sidebar names."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, int] = {}
+        self.by_name: dict[str, dict[str, set[int]]] = {}
+
+    def add(self, outlet: str, authors: Iterable[str]) -> None:
+        number = self.articles.get(outlet, 0)
+        self.articles[outlet] = number + 1
+        names = self.by_name.setdefault(outlet, {})
+        for name in authors:
+            names.setdefault(name, set()).add(number)
+
+    def report(self) -> list[dict]:
+        """Suspected sidebar names, most articles first: outlet, name, articles, share, with."""
+        found = []
+        for outlet, names in self.by_name.items():
+            total = self.articles[outlet]
+            if total < SIDEBAR_MIN_OUTLET:
+                continue
+            candidates = {n: s for n, s in names.items()
+                          if len(s) >= SIDEBAR_MIN_ARTICLES and len(s) >= SIDEBAR_MIN_SHARE * total}
+            for name, docs in candidates.items():
+                mates = sorted(other for other, theirs in candidates.items()
+                               if other != name and len(docs & theirs) >= SIDEBAR_SAME_SET * len(docs | theirs))
+                if mates:
+                    found.append({"outlet": outlet, "name": name, "articles": len(docs), "outlet_articles": total,
+                                  "share": round(len(docs) / total, 3), "with": mates[:5]})
+        return sorted(found, key=lambda f: (-f["articles"], f["outlet"], f["name"]))

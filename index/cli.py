@@ -270,6 +270,13 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
             f"({plural(r['articles'], 'article')})" for f, r in merged) + ".")
     else:
         echo("Aliases: no values merged.")
+    if stats.sidebar_authors:
+        shown = "; ".join(f"{s['outlet']}: {s['name']} {s['articles']:,} of {s['outlet_articles']:,}"
+                          for s in stats.sidebar_authors[:3])
+        echo(f"Sidebar names? {plural(len(stats.sidebar_authors), 'author name')} on a large share of one "
+             f"outlet's articles, always with the same other names ({shown}"
+             f"{'; …' if len(stats.sidebar_authors) > 3 else ''}). If they are page furniture, "
+             "list them in an --author-stoplist file" + (f" (all in {report_path})." if report_path else "."))
     echo(f"Copies: {stats.clustered:,} articles in {stats.clusters:,} "
          f"{'story' if stats.clusters == 1 else 'stories'} with copies; "
          f"{stats.signatures_computed:,} new {'signature' if stats.signatures_computed == 1 else 'signatures'}.")

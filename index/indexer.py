@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from .authors import SidebarNames
 from .clusters import (
     JUNK_ARTICLES,
     JUNK_TITLES,
@@ -91,6 +92,9 @@ class IndexStats:
     boilerplate: dict = dataclasses.field(default_factory=dict)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     aliases: dict = dataclasses.field(default_factory=dict)  # what the alias table merged
+    # Author names on a large share of one outlet's articles, always with the same other
+    # names: page furniture taken for bylines (index/authors.py, SidebarNames).
+    sidebar_authors: list = dataclasses.field(default_factory=list)
 
     @property
     def indexed(self) -> int:
@@ -263,6 +267,7 @@ def build_index(
         # file and line. Keeping the first (not the last) means one pass decides, and a
         # re-run over unchanged input writes nothing at all.
         first_seen: dict[str, tuple[str, str]] = {}  # id -> (where, content hash)
+        sidebar = SidebarNames()
         try:
             for parsed in iter_articles(sources, stats, options, progress):
                 article = parsed.article
@@ -278,6 +283,7 @@ def build_index(
                     ))
                     continue
                 first_seen[article.id] = (where, doc["content_hash"])
+                sidebar.add(article.outlet, article.authors)
                 old_hash = existing.get(article.id)
                 if old_hash is None:
                     doc["body_key"] = sketches.add(article.body)
@@ -313,6 +319,7 @@ def build_index(
             shutil.rmtree(build, ignore_errors=True)
             sketches.close()
             raise
+        stats.sidebar_authors = sidebar.report()
         # Clusters of copies: recomputed from stored signatures whenever documents changed
         # (or the cluster parameters did), on the new build before it is published.
         clusters_meta = store.read_meta(build).get("clusters", {}) if not full else {}

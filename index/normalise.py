@@ -153,6 +153,15 @@ def cut_text(text: str, max_bytes: int) -> str:
     return (cut[:space] if space > 0 else cut).rstrip()
 
 
+def _byline_text(byline) -> str:
+    """A byline as a reader wrote it: a list's names joined by "; ", never Python's list syntax."""
+    if isinstance(byline, (list, tuple)):
+        return "; ".join(_byline_text(item) for item in byline if item not in (None, ""))
+    if isinstance(byline, dict):
+        return str(byline.get("name") or "")
+    return str(byline)
+
+
 def _shorten(value, limit: int = 120) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -229,7 +238,7 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
     authors = options.aliases.apply_all(
         "author", normalise_authors(byline, options.author_stoplist, options.author_stopwords))
     if not authors and clean_text(str(byline) if isinstance(byline, dict) else byline, paragraphs=False):
-        warn(f"no author: no person's name in byline {_shorten(byline)!r}")
+        warn(f"no author: no person's name in byline {_shorten(_byline_text(byline))!r}")
     language = normalise_language(pick(data, "language", options))
     if not language and options.detect_language:
         language = detect_language(f"{title}\n{body}")
