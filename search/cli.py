@@ -16,6 +16,7 @@ from index.errors import ArtsearchError
 from .engine import SearchEngine
 from .export import FORMATS, export_matches, render
 from .request import SearchRequest
+from .teasers import plain_teaser
 
 
 @click.command(name="search")
@@ -41,9 +42,12 @@ from .request import SearchRequest
               help="Output: text (default), the JSON API's answer, or an export as CSV or JSON Lines.")
 @click.option("--all", "every", is_flag=True,
               help="With --format csv or jsonl: every match, not one page (streamed).")
+@click.option("--body", "with_body", is_flag=True,
+              help="With --format csv or jsonl: add each article's whole text (a body column).")
 @timeout_option
 def search_command(query, index_dir: Path | None, author, outlet, year, not_author, not_outlet, not_year,
-                   date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, timeout):
+                   date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, with_body,
+                   timeout):
     """Search the index from the command line.
 
     \b
@@ -56,6 +60,8 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
         raise click.UsageError("--json and --format " + fmt + " contradict each other")
     if every and fmt not in FORMATS:
         raise click.UsageError("--all exports every match; use it with --format csv or --format jsonl")
+    if with_body and fmt not in FORMATS:
+        raise click.UsageError("--body adds the text to an export; use it with --format csv or --format jsonl")
     config = load_config(index_dir=index_dir, timeout=timeout)
     args = MultiDict([("q", " ".join(query))])
     args.setlist("author", author)
@@ -72,7 +78,7 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
         request = SearchRequest.from_args(args, config)
         engine = SearchEngine(config)
         if fmt in FORMATS:
-            export = export_matches(engine, request, every=every)
+            export = export_matches(engine, request, every=every, body=with_body)
         else:
             result = engine.search(request)
             searched = _index_line(config.index_dir, index_dir, engine.info()["documents"])
@@ -145,9 +151,5 @@ def _copies_line(hit) -> str:
 
 
 def _plain(teaser_html: str) -> str:
-    """Terminal rendering of a teaser on one line: marks become *word*, entities are
-    decoded, and every run of whitespace (a hard line break, a blank line between
-    paragraphs, a space before a line break) is one space, as a browser shows it."""
-    import html
-
-    return " ".join(html.unescape(teaser_html.replace("<mark>", "*").replace("</mark>", "*")).split())
+    """Terminal rendering of a teaser on one line: marks become *word*."""
+    return plain_teaser(teaser_html, "*")

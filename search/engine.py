@@ -472,12 +472,19 @@ class SearchEngine:
             spec = cache[1][field] = HighlightSpec(terms, tuple(phrase_sequences(query, field)))
         return spec
 
+    def teaser_parts(self, searcher, fields: dict, query) -> tuple[str, ...]:
+        """The teaser of one article's stored ``fields`` under ``query``, as the results
+        page shows it: passages of HTML in which only ``<mark>`` occurs."""
+        english = fields.get("language", "") in ("", "en")
+        analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+        spec = self._highlight_spec(searcher, query, "body" if english else "body_intl")
+        return make_teaser_parts(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
+
     def _make_hit(self, searcher, docnum: int, query, score: float | None) -> Hit:
         fields = searcher.stored_fields(docnum)
         english = fields.get("language", "") in ("", "en")
         analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
-        spec = self._highlight_spec(searcher, query, "body" if english else "body_intl")
-        teaser = make_teaser_parts(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
+        teaser = self.teaser_parts(searcher, fields, query)
         title = fields.get("title", "")
         title_spec = self._highlight_spec(searcher, query, "title" if english else "title_intl")
         return Hit(

@@ -24,9 +24,12 @@ from urllib.parse import urlencode
 from .deadline import Deadline
 from .engine import SearchEngine
 from .request import SearchRequest
+from .teasers import plain_teaser
 
 FORMATS = ("csv", "jsonl")
-ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "url", "language")
+ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "url", "language", "teaser")
+# With ``body=1`` (``--body``): the whole article text too, after the teaser.
+BODY_COLUMN = "body"
 META_COLUMNS = ("export_query", "export_filters", "export_sort", "export_index_build", "exported_at")
 # Spreadsheets run a cell that starts with one of these as a formula ("=HYPERLINK(...)").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +51,11 @@ class ExportMeta:
     page: int | None = None  # set when only one page was exported
     per_page: int | None = None
     notes: tuple[str, ...] = ()
+    body: bool = False  # the rows carry the article text (``BODY_COLUMN``)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return ARTICLE_COLUMNS + ((BODY_COLUMN,) if self.body else ())
 
     def to_dict(self) -> dict:
         data = {"query": self.query, "filters": self.filters, "sort": self.sort,
@@ -57,21 +65,24 @@ class ExportMeta:
             data.update(page=self.page, per_page=self.per_page)
         if self.notes:
             data["notes"] = list(self.notes)
+        data["columns"] = list(self.columns)
         return data
 
 
 @dataclasses.dataclass(frozen=True)
 class Export:
     meta: ExportMeta
-    rows: Iterator[dict]  # one dict per article (``ARTICLE_COLUMNS``), produced lazily
+    rows: Iterator[dict]  # one dict per article (``meta.columns``), produced lazily
 
 
 def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool = True,
-                   deadline: Deadline | None = None) -> Export:
+                   deadline: Deadline | None = None, body: bool = False) -> Export:
     """Every match of ``request`` (or only its page when ``every`` is false), lazily.
 
-    Matching and ranking run within ``deadline`` (default: ``Config.timeout`` from now);
-    the rows are read as they are written."""
+    Each row has the article's teaser as the results page shows it, in plain text (the
+    query's passages, marks dropped), and with ``body`` its whole text. Matching and
+    ranking run within ``deadline`` (default: ``Config.timeout`` from now); the rows are
+    read as they are written."""
     deadline = deadline or Deadline(engine.config.timeout)
     matches = engine.match(request, deadline)
     request_dict = request.to_dict()
@@ -86,10 +97,19 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
     meta = ExportMeta(
         query=request.q, filters=filters, filters_text=filters_text, sort=request.sort, index_build=matches.view.build,
         exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        total=len(matches.docs), page=page, per_page=per_page, notes=matches.notes,
+        total=len(matches.docs), page=page, per_page=per_page, notes=matches.notes, body=body,
     )
     searcher = matches.searcher
-    return Export(meta, (_row(searcher.stored_fields(doc)) for doc in docs))
+
+    def row(doc: int) -> dict:
+        fields = searcher.stored_fields(doc)
+        out = _row(fields)
+        out["teaser"] = plain_teaser(" ".join(engine.teaser_parts(searcher, fields, matches.query)))
+        if body:
+            out[BODY_COLUMN] = fields.get("body", "")
+        return out
+
+    return Export(meta, (row(doc) for doc in docs))
 
 
 def _row(fields: dict) -> dict:
@@ -120,11 +140,12 @@ def csv_lines(export: Export) -> Iterator[str]:
                                        meta.exported_at)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ARTICLE_COLUMNS + META_COLUMNS)
+    columns = meta.columns
+    writer.writerow(columns + META_COLUMNS)
     yield CSV_BOM + _take(buffer)
     for batch in _batches(export.rows):
         for row in batch:
-            cells = [safe_cell("; ".join(row[c]) if c == "authors" else row[c]) for c in ARTICLE_COLUMNS]
+            cells = [safe_cell("; ".join(row[c]) if c == "authors" else row[c]) for c in columns]
             writer.writerow(cells + constant)
         yield _take(buffer)
 

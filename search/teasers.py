@@ -313,3 +313,11 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         if cut > start + (end - start) // 2:
             end = cut
     return start, end
+
+
+def plain_teaser(teaser_html: str, mark: str = "") -> str:
+    """A teaser (HTML in which only ``<mark>`` occurs) as plain text on one line: marks
+    become ``mark`` on each side of the word, entities are decoded, and every run of
+    whitespace (a hard line break, a blank line between paragraphs) is one space, as a
+    browser shows it. For terminals (``*word*``) and exports (no marks)."""
+    return " ".join(html.unescape(teaser_html.replace("<mark>", mark).replace("</mark>", mark)).split())

@@ -115,7 +115,7 @@ def test_exports_are_streamed(client, engine):
     # Rows are produced one at a time from document numbers, never built as a list.
     assert inspect.isgenerator(export.rows)
     first = next(export.rows)
-    assert set(first) == {"id", "title", "authors", "outlet", "published", "url", "language"}
+    assert set(first) == {"id", "title", "authors", "outlet", "published", "url", "language", "teaser"}
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +297,51 @@ def test_relevance_export_lists_what_paging_shows(fakehealth_index, pairs):
                            "--all", *options, "--", *query], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert [r["id"] for r in read_jsonl(done.stdout)[1]] == paged
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_csv_rows_carry_a_teaser_from_the_article_and_the_body_only_when_asked(client, fixture_records):
+    by_id = {r["id"]: r for r in indexed(fixture_records)}
+    word = re.compile(r"\bvaccin(?:e|es|ated|ation)?\b", re.I)
+    expected = {i for i, r in by_id.items() if word.search(r["title"] + " " + r["body"])}
+    plain = read_csv(client.get("/search.csv?q=vaccine").get_data(as_text=True))
+    assert {r["id"] for r in plain} == expected and "body" not in plain[0]
+    clean = {i for i, r in by_id.items() if "<" not in r["body"]}  # HTML bodies are cleaned when indexed
+    assert expected & clean
+    for row in plain:
+        if row["id"] not in clean:
+            continue
+        body = squeeze(by_id[row["id"]]["body"])
+        pieces = [p.strip() for p in row["teaser"].split("…") if p.strip()]
+        assert pieces and all(p in body for p in pieces), (row["id"], row["teaser"])
+        assert "<mark>" not in row["teaser"]
+    full = read_csv(client.get("/search.csv?q=vaccine&body=1").get_data(as_text=True))
+    assert [r["id"] for r in full] == [r["id"] for r in plain]
+    for row in full:
+        assert row["id"] not in clean or squeeze(row["body"]) == squeeze(by_id[row["id"]]["body"])
+        assert all(p.strip() in squeeze(row["body"]) for p in row["teaser"].split("…"))
+        assert list(row)[:9] == ["id", "title", "authors", "outlet", "published", "url", "language", "teaser", "body"]
+    meta, rows = read_jsonl(client.get("/search.jsonl?q=vaccine&body=1").get_data(as_text=True))
+    assert meta["columns"][-2:] == ["teaser", "body"]
+    assert all(squeeze(r["body"]) == squeeze(by_id[r["id"]]["body"]) for r in rows if r["id"] in clean)
+    bad = client.get("/search.csv?q=vaccine&body=yes")
+    assert bad.status_code == 400 and "body must be 1" in bad.get_data(as_text=True)
+
+
+def test_search_page_links_the_export_with_full_text(client):
+    page = client.get("/?q=cancer&outlet=nytimes.com").get_data(as_text=True)
+    assert 'href="/search.csv?q=cancer&amp;outlet=nytimes.com&amp;body=1"' in page
+
+
+def test_cli_export_with_body(index_dir, fixture_records):
+    by_id = {r["id"]: r for r in indexed(fixture_records)}
+    done = run("vaccine", "--index", str(index_dir), "--format", "jsonl", "--all", "--body")
+    assert done.returncode == 0, done.stderr
+    _meta, rows = read_jsonl(done.stdout)
+    assert rows and all(r["teaser"] and r["body"] for r in rows)
+    assert all(squeeze(r["body"]) == squeeze(by_id[r["id"]]["body"]) for r in rows if "<" not in by_id[r["id"]]["body"])
+    refused = run("vaccine", "--index", str(index_dir), "--body")
+    assert refused.returncode == 2 and "--body adds the text to an export" in refused.stderr

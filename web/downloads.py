@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request, url_for
 
+from index.errors import InvalidFilterError
 from search.export import export_matches, filename, render
 from search.request import SearchRequest
 
@@ -24,16 +25,20 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 @bp.route("/search.jsonl", defaults={"fmt": "jsonl"})
 def export(fmt: str):
     search_request = SearchRequest.from_args(request.args, engine().config)
-    result = export_matches(engine(), search_request, deadline=deadline())
+    body = request.args.get("body", "").strip()
+    if body not in ("", "0", "1"):
+        raise InvalidFilterError(f"body must be 1 (add each article's text) or 0; got {body[:40]!r}")
+    result = export_matches(engine(), search_request, deadline=deadline(), body=body == "1")
     return Response(render(result, fmt), mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename(result, fmt)}"',
         "X-Total-Count": str(result.meta.total),
     })
 
 
-def format_url(endpoint: str, req: SearchRequest, **values) -> str:
-    """The URL of ``req`` (without its page) under another format: an export or the feed."""
-    args = req.to_args(page=1, per_page=req.default_per_page)
+def format_url(endpoint: str, req: SearchRequest, extra: tuple[tuple[str, str], ...] = (), **values) -> str:
+    """The URL of ``req`` (without its page) under another format: an export or the feed;
+    ``extra`` query-string pairs go last (``body=1``)."""
+    args = req.to_args(page=1, per_page=req.default_per_page) + list(extra)
     return url_for(endpoint, **values) + ("?" + urlencode(args) if args else "")
 
 
