@@ -23,7 +23,7 @@ import hashlib
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +60,14 @@ MIN_STORY_SHINGLES = 40
 # least this many articles.
 JUNK_TITLES = 3
 JUNK_ARTICLES = 3
+
+# Near copies (not exact) must also agree on the title or the lead: pages of one site that
+# share a long footer or disclaimer (IMDb news, E! pages) are near in shingles but not
+# copies (measured in docs/decisions.md). Titles agree at a word Jaccard of TITLE_AGREE;
+# leads (the first LEAD_WORDS words) at a 5-shingle Jaccard of LEAD_AGREE.
+TITLE_AGREE = 0.5
+LEAD_WORDS = 40
+LEAD_AGREE = 0.5
 
 SIGNATURES_FILE = "signatures.sqlite"
 _WORD = re.compile(r"\w+")
@@ -217,13 +225,15 @@ class ClusterSketches:
 
 
 def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAULT_PARAMS,
-                  exclude: frozenset[str] | set[str] = frozenset()) -> list[set[str]]:
+                  exclude: frozenset[str] | set[str] = frozenset(),
+                  agree: Callable[[str, str], bool] | None = None) -> list[set[str]]:
     """Group body keys into components of pairs with estimated Jaccard >= threshold.
 
     LSH (banded signatures, datasketch) proposes candidates; each candidate is confirmed
     against the signatures, which drops most of LSH's false positives. Bodies with fewer
     than ``MIN_NEAR_SHINGLES`` shingles take no part (exact copies still share a key).
-    Returns only groups of two or more keys; ``exclude`` (crawl junk) takes no part.
+    Returns only groups of two or more keys; ``exclude`` (crawl junk) takes no part. With
+    ``agree``, a near pair joins only when ``agree(key, other)`` also says so.
     """
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
@@ -246,7 +256,8 @@ def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAU
         for other in lsh.query(lean):
             a, b = find(key), find(other)
             # Already joined through another copy: no need to compare (keeps big clusters linear).
-            if a != b and float(np.mean(sig == signatures[other])) >= params.threshold:
+            if a != b and float(np.mean(sig == signatures[other])) >= params.threshold \
+                    and (agree is None or agree(key, other)):
                 parent[max(a, b)] = min(a, b)
         lsh.insert(key, lean, check_duplication=False)
     groups: dict[str, set[str]] = defaultdict(set)
@@ -283,6 +294,30 @@ def boilerplate_keys(groups: dict[str, BodyGroup], min_shingles: int = MIN_STORY
             "outlets": len(titles_by_outlet),
         }
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Heading:
+    """What near copies must share one of: a title (as word sets) or the lead's shingles."""
+
+    titles: tuple[frozenset[str], ...]
+    lead: frozenset[bytes]
+
+
+def heading(titles: Iterable[str], body: str) -> Heading:
+    words = {frozenset(body_words(t)) for t in titles}
+    return Heading(tuple(w for w in words if w), frozenset(shingles(body_words(body)[:LEAD_WORDS], SHINGLE_WORDS)))
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def headings_agree(a: Heading, b: Heading) -> bool:
+    """Do two bodies' articles share a title, or do the bodies open alike?"""
+    if any(_jaccard(x, y) >= TITLE_AGREE for x in a.titles for y in b.titles):
+        return True
+    return _jaccard(a.lead, b.lead) >= LEAD_AGREE
 
 
 def cluster_id(member_ids: Iterable[str]) -> str:

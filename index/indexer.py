@@ -30,10 +30,13 @@ from .clusters import (
     MIN_STORY_SHINGLES,
     BodyGroup,
     ClusterSketches,
+    Heading,
     article_from_stored,
     assign_cluster_ids,
     boilerplate_keys,
     find_clusters,
+    heading,
+    headings_agree,
 )
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
@@ -409,7 +412,19 @@ def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -
         found = sketches.sketches(set(first_doc_of_key), lambda k: reader.stored_fields(first_doc_of_key[k])["body"])
         junk_info, report = _boilerplate(reader, docnum_of, key_of, found)
         short = {k for k, sketch in found.items() if sketch[0] < MIN_STORY_SHINGLES}
-        groups = find_clusters(found, sketches.params, exclude=set(junk_info))
+        ids_by_key: dict[str, list[str]] = defaultdict(list)
+        for article_id, key in key_of.items():
+            ids_by_key[key].append(article_id)
+        headings: dict[str, Heading] = {}
+
+        def heading_of(key: str) -> Heading:
+            if key not in headings:
+                docs = [reader.stored_fields(docnum_of[i]) for i in sorted(ids_by_key[key])[:20]]
+                headings[key] = heading([d.get("title", "") for d in docs], docs[0].get("body", ""))
+            return headings[key]
+
+        groups = find_clusters(found, sketches.params, exclude=set(junk_info),
+                               agree=lambda a, b: headings_agree(heading_of(a), heading_of(b)))
         new = assign_cluster_ids({i: k for i, k in key_of.items() if k}, groups, unfit=short | set(junk_info))
         new_junk = {i: junk_info[k] for i, k in key_of.items() if k in junk_info}
         # Articles with a copy that is too short to make a story (and is not junk).

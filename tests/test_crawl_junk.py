@@ -24,6 +24,7 @@ from web.app import create_app
 KYV = "Know Your Value"
 ROBOT = ("Why did this happen? Please make sure your browser supports JavaScript and cookies and that "
          "you are not blocking them from loading.")
+DISCLAIMER = pseudo_text(500)
 ROWS = (
     # One outlet's crawl got its newsletter stub instead of four different articles.
     [{"id": f"k{i}", "title": title, "outlet": "tv-news.com", "body": KYV}
@@ -40,6 +41,10 @@ ROWS = (
     + [{"id": f"w{i}", "title": "Flood money approved", "outlet": f"paper{i}.com", "body": WIRE} for i in range(2)]
     + [{"id": f"u{i}", "title": f"Unrelated {i}", "outlet": "tv-news.com", "body": pseudo_text(300 + i)}
        for i in range(3)]
+    # Two different stories of one site that share its long disclaimer: near in shingles
+    # (Jaccard about 0.8), but neither title nor lead agrees, so not copies.
+    + [{"id": f"d{i}", "title": title, "outlet": "gossip.com", "body": pseudo_text(400 + i, 30) + "\n\n" + DISCLAIMER}
+       for i, title in enumerate(["Singer splits from producer", "Actor buys ranch in Montana"])]
 )
 
 
@@ -94,6 +99,7 @@ def test_only_the_real_story_is_a_cluster(built):
     assert "Copies: 2 articles in 1 story with copies" in done.stdout
     data = client.get("/api/search?per_page=100").get_json()
     assert data["total"] == data["stories"] + 1 == len(ROWS)
+    assert client.get("/api/articles/d0").get_json()["copies"] == []
     browse = client.get("/api/search?outlet=tv-news.com&per_page=100").get_json()
     assert browse["total"] == browse["stories"] == sum(1 for r in ROWS if r["outlet"] == "tv-news.com")
 
