@@ -81,6 +81,11 @@ class Timeline:
     def peak(self) -> int:
         return max((b.count for b in self.buckets), default=0)
 
+    @property
+    def peak_index(self) -> int:
+        """The first bucket with the most matches: the tallest bar the "peak" label sits under."""
+        return max(range(len(self.buckets)), key=lambda i: (self.buckets[i].count, -i), default=0)
+
     def bars(self) -> list[Bar]:
         """Geometry of the non-empty buckets; bar heights are proportional to counts."""
         if not self.buckets:

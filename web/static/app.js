@@ -32,8 +32,20 @@ document.documentElement.classList.add("js");
       event.preventDefault();
       submit();
     });
+    // The long placeholder (with syntax hints) is cut off in a narrow box (375 px phones):
+    // there, show the short one. Measured with the box's own font, on load and on resize.
+    var long = q.getAttribute("placeholder"), short = q.getAttribute("data-short-placeholder");
+    var ruler = document.createElement("canvas").getContext("2d");
+    var fitPlaceholder = function () {
+      if (!short || !ruler) return;
+      var style = getComputedStyle(q);
+      ruler.font = style.fontStyle + " " + style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+      var room = q.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      q.setAttribute("placeholder", ruler.measureText(long).width <= room ? long : short);
+    };
     q.addEventListener("input", fit);
-    window.addEventListener("resize", fit);
+    window.addEventListener("resize", function () { fitPlaceholder(); fit(); });
+    fitPlaceholder();
     fit();
   }
   // Back/forward cache can restore a page with fields still disabled by the code above.
