@@ -14,6 +14,7 @@ import click
 from .aliases import AliasError, AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
 from .clusters import MIN_STORY_SHINGLES
+from .codec import CODEC_ENV, CODECS, codec_choice
 from .config import DEFAULT_CORPUS, Config
 from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
@@ -154,6 +155,9 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are gone from the sources.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
               help="Indexing processes (Whoosh's multiprocessing writer when > 1).")
+@click.option("--codec", type=click.Choice(CODECS), default=None,
+              help="Postings codec: whoosh (Whoosh's own) or artsearch (arrays, index/codec.py) "
+                   "[default: $ARTSEARCH_CODEC, else whoosh; an update keeps the index's].")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read an article field from a named column, e.g. --map body=content.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
@@ -170,7 +174,7 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of the run (counts and every problem) here.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines and no per-record lines.")
-def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_name, author_stoplist,
+def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_file, tz_name, author_stoplist,
             aliases_file, no_default_aliases, no_detect_language, report_path, quiet):
     """Index SOURCES (default: the bundled corpus/) into the search index.
 
@@ -226,6 +230,10 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
         except ArtsearchError as e:
             raise click.ClickException(e.get_message()) from None
 
+    try:
+        codec_choice(codec)  # a bad $ARTSEARCH_CODEC is an error before anything is read
+    except ValueError as e:
+        raise click.ClickException(f"{e} in ${CODEC_ENV}") from None
     total = sum(source_size(s) for s in sources)
     # Progress on stderr whether or not it is a terminal (a log gets a line every few
     # seconds), through the reading and the commit.
@@ -235,7 +243,7 @@ def reindex(sources, index_dir, full, prune, workers, mappings, config_file, tz_
             progress.__enter__()
         stats = build_index(sources, config.index_dir, full=full, prune=prune, workers=workers,
                             options=options, progress=progress.record if progress else None,
-                            on_commit=progress.committing if progress else None)
+                            on_commit=progress.committing if progress else None, codec=codec)
     except NothingToIndexError as e:
         write_report(report_path, e.stats, e.get_message())
         raise click.ClickException(_one_line(e.get_message())) from None

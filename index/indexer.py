@@ -38,6 +38,7 @@ from .clusters import (
     heading,
     headings_agree,
 )
+from .codec import codec_choice, make_codec
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
 from .models import Article
@@ -230,6 +231,7 @@ def build_index(
     progress: Callable[[SourceRecord], None] | None = None,
     limitmb: int = 256,
     on_commit: Callable[[int], None] | None = None,
+    codec: str | None = None,
 ) -> IndexStats:
     """(Re)index ``sources`` into the index at ``index_dir`` and return what happened.
 
@@ -238,6 +240,8 @@ def build_index(
     live build that is then swapped in. With ``full`` (or when there is no usable index
     yet) a fresh build is written beside the live one and swapped in when complete. ``prune`` deletes articles whose ids no
     longer appear in the sources (a full build has only what the sources hold anyway).
+    ``codec`` names the postings codec (index/codec.py; default $ARTSEARCH_CODEC, else
+    Whoosh's); an incremental run keeps the live build's unless told otherwise.
     """
     started = time.perf_counter()
     store = IndexStore(index_dir)
@@ -262,10 +266,12 @@ def build_index(
             build = store.new_build(base=store.current_path())
         ix = whoosh_index.open_dir(str(build))
         stats.full = full
+        codec_name = codec_choice(codec or (None if full else store.read_meta(build).get("codec")))
+        options_ = {**WRITER_OPTIONS, "codec": make_codec(codec_name)}
         sketches = ClusterSketches(store.root)
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, die_with_parent)
-        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **WRITER_OPTIONS)
+        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **options_)
         # Duplicate ids: the first record is kept and each later one is reported with its
         # file and line. Keeping the first (not the last) means one pass decides, and a
         # re-run over unchanged input writes nothing at all.
@@ -329,7 +335,7 @@ def build_index(
         recluster = bool(changed) or clusters_meta.get("params") != sketches.params.tag
         try:
             if recluster:
-                clusters_meta = _update_clusters(ix, sketches, prune_signatures=full)
+                clusters_meta = _update_clusters(ix, sketches, prune_signatures=full, options=options_)
             stats.clusters = clusters_meta.get("clusters", 0)
             stats.clustered = clusters_meta.get("articles", 0)
             stats.boilerplate = clusters_meta.get("boilerplate", {})
@@ -349,6 +355,7 @@ def build_index(
             return stats
         meta = store.read_meta(build) if not full else {}
         meta["clusters"] = clusters_meta
+        meta["codec"] = codec_name
         meta.update(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -391,7 +398,7 @@ def _first_problem(stats: IndexStats) -> str:
     return f" ({stats.skipped:,} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
 
 
-def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -> dict:
+def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool, options: dict | None = None) -> dict:
     """Recompute the clusters of the whole index from stored signatures and rewrite the
     documents whose cluster changed; return the cluster summary kept in the build's meta.
 
@@ -447,7 +454,7 @@ def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool) -
         if prune_signatures:
             sketches.store.keep_only(set(first_doc_of_key))
     if rewrites:
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = ix.writer(**(options or WRITER_OPTIONS))
         try:
             for doc in rewrites:
                 writer.update_document(**doc)
