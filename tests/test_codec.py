@@ -205,7 +205,8 @@ def _engine_requests(paths: dict[str, Path], corpus: Path, rng: random.Random) -
 
 
 def _engine_pages(path: Path, requests: list[dict]) -> list[dict]:
-    engine = SearchEngine(Config(index_dir=path))
+    # No time budget: a busy machine must not turn a page into a timeout on one side only.
+    engine = SearchEngine(Config(index_dir=path, timeout=3600))
     pages = []
     for args in requests:
         page = engine.search(SearchRequest.from_args(args, engine.config)).to_dict()
