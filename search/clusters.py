@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from whoosh import query as wq
 
-from index.analysis import TEXT_ANALYZER
+from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
 from index.clusters import aware_utc
 
 from .query import FUNCTION_WORDS
@@ -27,6 +27,13 @@ FIELD = "cluster"
 # Key terms taken from an article to find similar ones (Whoosh's "more like this").
 SIMILAR_TERMS = 15
 SIMILAR_TEXT_CHARS = 20_000
+# The title's words weigh this many times the strongest body key term (measured on 20
+# judged FakeHealth articles, docs/decisions.md), and a body under SHORT_BODY_WORDS
+# content words keeps only its key terms that are in the title or in SHORT_MIN_DOCS
+# documents or more (a word in one or two says nothing about a topic).
+TITLE_WEIGHT = 0.5
+SHORT_BODY_WORDS = 300
+SHORT_MIN_DOCS = 3
 # Function words say nothing about a topic, but nothing drops them at index time (exact
 # quotes need them), so Whoosh's key-term scoring ranks "the" among the top 15 terms of
 # many long English bodies. They are left out, in both indexed forms (stemmed and folded).
@@ -142,16 +149,43 @@ def similar_terms(searcher, field: str, text: str) -> list[tuple[str, float]]:
     return [(term, weight) for term, weight in candidates if term not in _FUNCTION_TERMS][:SIMILAR_TERMS]
 
 
-def similar_docs(searcher, columns: ClusterColumns, doc: int, limit: int) -> list[tuple[int, float]]:
-    """Documents most like ``doc`` by its key terms, one per story, leaving out its own copies."""
-    fields = searcher.stored_fields(doc)
+def _terms(analyzer, text: str) -> list[str]:
+    return [t.text for t in analyzer(text) if t.text not in _FUNCTION_TERMS]
+
+
+def similar_query(searcher, fields: dict, *, junk: bool = False):
+    """The "more like this" query of one stored article, or ``None`` if it has nothing to go on.
+
+    Body key terms (Whoosh's), plus the title's content words, which say in a few words
+    what the article is about: each searched in the title and the body at
+    ``TITLE_WEIGHT`` times the strongest body term. A short body (under
+    ``SHORT_BODY_WORDS`` words) uses each word about once, so key-term scoring ranks its
+    rarest words first, a quoted name or a typo: it keeps only the terms that are in the
+    title or in at least ``SHORT_MIN_DOCS`` documents. A crawl-junk body (a bot check, a
+    stub) gives no terms at all; the title alone speaks for the article.
+    """
     english = fields.get("language", "") in ("", "en")
-    field = "body" if english else "body_intl"
-    text = fields.get("body", "")[:SIMILAR_TEXT_CHARS]
-    terms = similar_terms(searcher, field, text)
-    if not terms:
+    field, title_field = ("body", "title") if english else ("body_intl", "title_intl")
+    analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+    body = fields.get("body", "")[:SIMILAR_TEXT_CHARS]
+    title = _terms(analyzer, fields.get("title", ""))
+    terms = [] if junk else similar_terms(searcher, field, body)
+    words = _terms(analyzer, body) if terms else []
+    if terms and len(words) < SHORT_BODY_WORDS:
+        terms = [(term, weight) for term, weight in terms
+                 if term in title or searcher.doc_frequency(field, term) >= SHORT_MIN_DOCS]
+    top = max((weight for _, weight in terms), default=1.0)
+    parts = [wq.Term(field, word, boost=weight) for word, weight in terms]
+    for word in dict.fromkeys(title):
+        parts += [wq.Term(title_field, word, boost=top * TITLE_WEIGHT), wq.Term(field, word, boost=top * TITLE_WEIGHT)]
+    return wq.Or(parts) if parts else None
+
+
+def similar_docs(searcher, columns: ClusterColumns, doc: int, limit: int, *, junk: bool = False) -> list[tuple[int, float]]:
+    """Documents most like ``doc`` by its key terms and title, one per story, leaving out its own copies."""
+    query = similar_query(searcher, searcher.stored_fields(doc), junk=junk)
+    if query is None:
         return []
-    query = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
     mask = set(columns.copies_of(doc)) | {doc}
     # Extra hits so that collapsing copies of one story still fills the block.
     results = searcher.search(query, limit=limit * 3 + 5, mask=mask)

@@ -547,7 +547,8 @@ class SearchEngine:
         doc = searcher.document_number(id=article_id)
         if doc is None:
             raise NotFoundError(f"No article with id {article_id!r} in this index.")
-        found = clusters.similar_docs(searcher, view.clusters, doc, limit)
+        junk = bool(searcher.stored_fields(doc).get("junk"))
+        found = clusters.similar_docs(searcher, view.clusters, doc, limit, junk=junk)
         hits = tuple(self._make_hit(searcher, d, None, score) for d, score in found)
         return view.clusters.annotate(hits, [d for d, _ in found], searcher.stored_fields)
 

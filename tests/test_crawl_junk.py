@@ -119,6 +119,15 @@ def test_article_json_and_page_flag_crawl_junk(built):
     assert len(client.get("/api/articles/w0").get_json()["copies"]) == 2
 
 
+def test_similar_to_a_junk_article_goes_by_its_title(built):
+    """A stub's body says nothing about the article: its similar articles are not the other
+    stubs (which share only the stub text), and come from its title's words."""
+    _, _, client = built
+    results = client.get("/api/articles/k0/similar").get_json()["results"]
+    stubs = {r["id"] for r in ROWS if r["body"] == KYV}
+    assert not {hit["id"] for hit in results} & stubs
+
+
 def test_an_updated_junk_article_keeps_its_flag_and_a_fixed_one_loses_it(tmp_path):
     source, index = tmp_path / "news.jsonl", tmp_path / "ix"
     source.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")

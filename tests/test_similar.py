@@ -54,3 +54,53 @@ def test_the_article_on_the_same_topic_is_most_similar(index_dir):
     assert response.status_code == 200
     ids = [hit["id"] for hit in response.get_json()["results"]]
     assert ids and ids[0] == "related", ids
+
+
+# Short bodies: the title says what the article is about ------------------------------
+
+SHORT_TARGET = {"id": "short", "title": "Migraine patients can now try three new prevention drugs", "outlet": "a.com",
+                "body": ('"They have a lot of promise," said Katherine Hamilton, a specialist at Penn. '
+                         "She added that it remains to be seen how patients will fare.")}
+SHORT_ROWS = [SHORT_TARGET] + [
+    {"id": f"migraine{i}", "title": title, "outlet": f"m{i}.com",
+     "body": f"Doctors studied {n} adults over a year. " + "Results were reported at a meeting in the spring. " * 3}
+    for i, (title, n) in enumerate([("Preventive drugs cut migraine days", 300), ("A new shot for migraine prevention", 120),
+                                    ("Migraine prevention: patients try a device", 80)])
+] + [
+    # Articles that share the short body's rare words (a name, an odd verb), not its topic.
+    {"id": f"name{i}", "title": f"Council news {i}", "outlet": f"n{i}.com",
+     "body": f"Katherine Hamilton of Penn spoke at the council about the road budget {i}, "
+             "and how the town would fare in the winter."}
+    for i in range(6)
+]
+
+
+def test_a_short_body_is_similar_by_its_title(tmp_path):
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in SHORT_ROWS), encoding="utf-8")
+    build_index([source], tmp_path / "ix", full=True)
+    response = create_app(Config(index_dir=tmp_path / "ix")).test_client().get("/api/articles/short/similar")
+    assert response.status_code == 200
+    ids = [hit["id"] for hit in response.get_json()["results"]]
+    on_topic = {r["id"] for r in SHORT_ROWS if "migraine" in r["title"].lower() and r["id"] != "short"}
+    assert set(ids[:len(on_topic)]) == on_topic, ids
+
+
+def test_fakehealth_migraine_article_finds_migraine_articles(fakehealth_rows, tmp_path):
+    """story_reviews_00023 (93 words, quoting a specialist by name) among every FakeHealth
+    article that mentions migraine and 400 others: most of its similar articles are about
+    migraines, counted from the JSONL titles."""
+    import random
+
+    migraine = [r for r in fakehealth_rows if "migrain" in ((r["title"] or "") + r["body"]).lower()]
+    others = [r for r in fakehealth_rows if r not in migraine]
+    rows = migraine + random.Random(19).sample(others, 400)
+    source = tmp_path / "part.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    build_index([source], tmp_path / "ix", full=True)
+    about = {r["id"] for r in rows if "migraine" in (r["title"] or "").lower() and r["id"] != "story_reviews_00023"}
+    assert len(about) >= 3
+    results = create_app(Config(index_dir=tmp_path / "ix")).test_client().get(
+        "/api/articles/story_reviews_00023/similar").get_json()["results"]
+    assert len(results) == 5
+    assert sum(hit["id"] in about for hit in results) >= 3, [hit["title"] for hit in results]
