@@ -20,7 +20,7 @@ from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
 from .errors import ArtsearchError
 from .indexer import IndexStats, NothingToIndexError, build_index
-from .normalise import FIELD_ALIASES, NormaliseOptions
+from .normalise import DATE_OUTCOMES, DATE_REASONS, FIELD_ALIASES, NormaliseOptions
 from .progress import ReindexProgress
 
 CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language",
@@ -278,6 +278,7 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
             f"({plural(r['articles'], 'article')})" for f, r in merged) + ".")
     else:
         echo("Aliases: no values merged.")
+    echo(dates_line(stats.dates))
     if stats.sidebar_authors:
         shown = "; ".join(f"{s['outlet']}: {s['name']} {s['articles']:,} of {s['outlet_articles']:,}"
                           for s in stats.sidebar_authors[:3])
@@ -301,3 +302,17 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
              f"of under {MIN_STORY_SHINGLES} shingles.")
     echo(f"Took {stats.seconds:.2f} s: {stats.articles_per_second:,.0f} articles/s, "
          f"{stats.mb_per_second:.2f} MB/s of text.")
+
+
+def dates_line(dates: dict) -> str:
+    """The report's line on dates: where they came from, and why a record's own was not used."""
+    kinds = dates["kinds"]
+    line = (f"Dates: {kinds['stated']:,} stated, {kinds['body']:,} read from the body's dateline, "
+            f"{kinds['bound']:,} only an upper bound (archive snapshot), {kinds['none']:,} none.")
+    reasons = [(DATE_REASONS[r], dates["reasons"][r]) for r in DATE_REASONS if r in dates["reasons"]]
+    if reasons:
+        line += " Records " + "; ".join(
+            f"{why}: {sum(out.values()):,} ("
+            + ", ".join(f"{n:,} {DATE_OUTCOMES['' if k == 'none' else k]}" for k, n in out.items() if n) + ")"
+            for why, out in reasons) + "."
+    return line

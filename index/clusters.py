@@ -361,4 +361,16 @@ def article_from_stored(fields: dict) -> Article:
         slug=fields.get("slug", ""), authors=tuple(fields.get("authors") or ()),
         outlet=fields.get("outlet", ""), published=aware_utc(fields.get("published")),
         url=fields.get("url", ""), language=fields.get("language", ""),
+        date_kind=fields.get("date_kind", ""), date_reason=fields.get("date_reason", ""),
+        date_note=fields.get("date_note", ""), date_bound=stored_bound(fields),
+        date_only=bool(fields.get("date_only", False)),
     )
+
+
+def stored_bound(fields: dict) -> datetime | None:
+    """The stored upper bound of an article's date (ISO text), as an aware datetime."""
+    value = fields.get("date_bound") or ""
+    try:
+        return aware_utc(datetime.fromisoformat(value)) if value else None
+    except ValueError:
+        return None

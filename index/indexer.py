@@ -42,7 +42,7 @@ from .codec import codec_choice, make_codec
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
 from .models import Article
-from .normalise import DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
+from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
 from .store import IndexStore
 
@@ -99,6 +99,10 @@ class IndexStats:
     # Author names on a large share of one outlet's articles, always with the same other
     # names: page furniture taken for bylines (index/authors.py, SidebarNames).
     sidebar_authors: list = dataclasses.field(default_factory=list)
+    # Where each article's date came from (kind: stated, body, bound, none), and why a
+    # record's own date was not used: reason -> kind it ended as (index/normalise.py).
+    dates: dict = dataclasses.field(default_factory=lambda: {
+        "kinds": {kind or "none": 0 for kind in DATE_KINDS}, "reasons": {}})
 
     @property
     def indexed(self) -> int:
@@ -179,6 +183,9 @@ def to_document(article: Article) -> dict:
         # Whoosh's DATETIME wants naive datetimes; the index holds UTC throughout.
         doc["published"] = article.published.astimezone(timezone.utc).replace(tzinfo=None)
         doc["year"] = article.year
+    doc.update(date_kind=article.date_kind, date_reason=article.date_reason, date_note=article.date_note,
+               date_only=article.date_only,
+               date_bound=article.date_bound.astimezone(timezone.utc).isoformat() if article.date_bound else "")
     return doc
 
 
@@ -218,6 +225,14 @@ def iter_articles(
                 kind = "repaired" if warning.startswith("body cut") else "warning"
                 problems.append(Problem(record.source, record.line, kind, warning))
             yield ParsedRecord(article, record.source, record.line)
+
+
+def _count_date(stats: IndexStats, article: Article) -> None:
+    kind = article.date_kind or "none"
+    stats.dates["kinds"][kind] += 1
+    if article.date_reason:
+        outcome = stats.dates["reasons"].setdefault(article.date_reason, {k or "none": 0 for k in DATE_KINDS})
+        outcome[kind] += 1
 
 
 def build_index(
@@ -293,6 +308,7 @@ def build_index(
                     continue
                 first_seen[article.id] = (where, doc["content_hash"])
                 sidebar.add(article.outlet, article.authors)
+                _count_date(stats, article)
                 old_hash = existing.get(article.id)
                 if old_hash is None:
                     doc["body_key"] = sketches.add(article.body)

@@ -19,7 +19,7 @@ from slugify import slugify
 
 from .aliases import AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, normalise_authors
-from .dates import DateError, parse_date
+from .dates import DateError, find_dateline, is_date_only, parse_date
 from .language import detect_language
 from .markup import strip_html
 from .models import Article
@@ -45,6 +45,19 @@ SLUG_MAX_LENGTH = 80
 _ARCHIVE_TIME = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/(\d{8,14})", re.I)
 # Local midnight crawled as 04:00Z/05:00Z can sit a few hours past a same-day snapshot.
 ARCHIVE_SLACK = timedelta(days=1)
+# A record's date this much later than the body's own dateline is a crawl or update
+# time (FakeHealth's FDA releases carry the 2019 crawl), not the publication date.
+DATELINE_SLACK = timedelta(days=2)
+# What ``Article.date_kind`` can be, and why a record's own date was not used.
+DATE_KINDS = ("stated", "body", "bound", "")
+DATE_REASONS = {
+    "after_snapshot": "dated after the page was archived",
+    "after_dateline": "dated later than the body's own dateline",
+    "unusable": "with an unusable date",
+    "missing": "with no date",
+}
+# What became of an article's date, by kind, in the reindex report.
+DATE_OUTCOMES = {"stated": "kept", "body": "dated from the body", "bound": "upper bound only", "": "undated"}
 _ARCHIVE = re.compile(r"^(?:https?://)?(?:web\.)?archive\.org/web/[^/]*/(.*)$", re.I)
 _HOST = re.compile(r"^[\w\-]+(?:\.[\w\-]+)+$")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -224,16 +237,7 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
     article_id = clean_text(str(raw_id), paragraphs=False) if raw_id not in (None, "") else ""
     if not article_id:
         article_id = stable_id(data, body, title, url)
-    try:
-        published = parse_date(pick(data, "published", options), options.default_tz)
-    except DateError as e:
-        warn(f"undated: {e}")
-        published = None
-    snapshot = archive_snapshot_time(url)
-    if published and snapshot and published > snapshot + ARCHIVE_SLACK:
-        warn(f"undated: published {published:%Y-%m-%d} is after the page was archived "
-             f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
-        published = None
+    dating = decide_date(pick(data, "published", options), body, url, options.default_tz, warn)
     byline = pick(data, "authors", options)
     authors = options.aliases.apply_all(
         "author", normalise_authors(byline, options.author_stoplist, options.author_stopwords))
@@ -249,7 +253,51 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         slug=make_slug(title, article_id),
         authors=authors,
         outlet=options.aliases.apply("outlet", normalise_outlet(pick(data, "outlet", options), url)),
-        published=published,
         url=url,
         language=language,
+        **dating,
     )
+
+
+def decide_date(raw, body: str, url: str, default_tz: tzinfo, warn) -> dict:
+    """Return the ``Article`` date fields: the record's own date when credible, else the
+    body's dateline, else the archive snapshot as an upper bound (docs/reindexing.md)."""
+    reason = note = ""
+    try:
+        stated = parse_date(raw, default_tz)
+    except DateError as e:
+        warn(f"undated: {e}")
+        stated, reason, note = None, "unusable", f"The record's date is unusable: {e}."
+    if stated is None and not reason:
+        reason, note = "missing", "The record has no date."
+    snapshot = archive_snapshot_time(url)
+    if stated and snapshot and stated > snapshot + ARCHIVE_SLACK:
+        warn(f"undated: published {stated:%Y-%m-%d} is after the page was archived "
+             f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
+        reason = "after_snapshot"
+        note = (f"The record says {stated:%d %B %Y}, after the page was archived on {snapshot:%d %B %Y}, "
+                "so that cannot be the publication date.")
+        stated = None
+    dateline = find_dateline(body, default_tz)
+    if dateline and snapshot and dateline[0] > snapshot + ARCHIVE_SLACK:
+        dateline = None  # a "dateline" after the snapshot is no dateline
+    if stated and dateline and dateline[0] < stated - DATELINE_SLACK:
+        reason = "after_dateline"
+        note = (f"The record says {stated:%d %B %Y}, later than the body's dateline "
+                f"({dateline[1]}): a crawl or update time, not the publication date.")
+        warn(f"date from the body: published {stated:%Y-%m-%d} is later than the body's dateline "
+             f"{dateline[1]!r}, so the dateline is used")
+        snapshot = snapshot or stated
+        stated = None
+    if stated:
+        return {"published": stated, "date_kind": "stated", "date_only": is_date_only(raw, stated, default_tz)}
+    fields = {"date_reason": reason, "date_note": note, "date_bound": snapshot}
+    if dateline:
+        if reason == "after_snapshot":
+            warn(f"date from the body: {dateline[1]!r} from the dateline")
+        return {**fields, "published": dateline[0], "date_kind": "body", "date_only": True,
+                "date_note": f"{note} Date read from the body's dateline: “{dateline[1]}”.".strip()}
+    if snapshot:
+        return {**fields, "date_kind": "bound", "date_bound": snapshot,
+                "date_note": f"{note} Published on or before {snapshot:%d %B %Y}, when the page was archived.".strip()}
+    return {**fields, "date_kind": ""}

@@ -17,7 +17,7 @@ from .analysis import FOLD_ANALYZER, TEXT_ANALYZER, FastPositions
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
@@ -65,6 +65,13 @@ class ArticleSchema(SchemaClass):
     outlet_facet = FACET()
     published = DATETIME(stored=True, sortable=True)
     year = FACET()
+    # Where the date came from (Article.date_kind/date_reason), what the page says of it,
+    # the archive snapshot as an upper bound, and whether the source gave a time of day.
+    date_kind = ID(stored=True)
+    date_reason = ID(stored=True)
+    date_note = STORED
+    date_bound = STORED
+    date_only = STORED
     url = STORED
     language = ID(stored=True)
     content_hash = ID(stored=True, sortable=True)

@@ -134,6 +134,7 @@ def make_copy(doc: int, fields: dict, *, first: bool = False) -> Copy:
     return Copy(
         id=fields["id"], slug=fields.get("slug", ""), title=fields.get("title", ""),
         outlet=fields.get("outlet", ""), published=aware_utc(fields.get("published")), first=first,
+        date_kind=fields.get("date_kind", ""), date_only=bool(fields.get("date_only", False)),
     )
 
 

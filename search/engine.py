@@ -24,6 +24,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.clusters import article_from_stored, stored_bound
 from index.config import Config
 from index.errors import ArtsearchError, NotFoundError, QueryError, SearchTimeoutError
 from index.models import Article
@@ -66,6 +67,7 @@ class IndexView:
         self.dated = dated
         self.dated_times = [published[d] for d in dated] if published is not None else []
         self.oldest = dated + undated
+        self.undated = frozenset(undated)
         self.newest = dated[::-1] + undated
         self.oldest_rank = _inverse(self.oldest, self.size)
         self.newest_rank = _inverse(self.newest, self.size)
@@ -228,6 +230,12 @@ class SearchEngine:
         scope = self._scope(view, request, query, matched)
         filter_keys = scope.filter_keys
         final = _intersect(scope.docs, scope.filter_sets.values())
+        # A date range leaves out every undated match: say how many (cached with the sets).
+        undated_left_out = None
+        if "date" in scope.filter_sets:
+            undated_left_out = view.cached(("undated", scope.key, tuple(sorted(filter_keys.values()))), lambda: (
+                len(view.undated.intersection(_intersect(
+                    scope.docs, [v for k, v in scope.filter_sets.items() if k != "date"]))),))[0]
         # What was relaxed, told of the articles listed (filters may leave out the ones
         # with every word).
         relaxation = found.relaxation_within(final)
@@ -291,6 +299,7 @@ class SearchEngine:
             index_build=view.build,
             stories=stories,
             collapsed=request.collapsing,
+            undated_left_out=undated_left_out,
         )
 
     def facet_values(self, request: SearchRequest, key: str, prefix: str = "", limit: int = 100,
@@ -496,6 +505,9 @@ class SearchEngine:
             published=_aware(fields.get("published")),
             url=fields.get("url", ""),
             teaser_html=" ".join(teaser),
+            date_kind=fields.get("date_kind", ""),
+            date_only=bool(fields.get("date_only", False)),
+            date_bound=stored_bound(fields),
             score=score,
             teaser_parts=teaser,
             title_html=highlight_text(title, analyzer, title_spec),
@@ -510,12 +522,7 @@ class SearchEngine:
         fields = searcher.document(id=article_id)
         if fields is None:
             raise NotFoundError(f"No article with id {article_id!r} in this index.")
-        return Article(
-            id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""),
-            slug=fields.get("slug", ""), authors=tuple(fields.get("authors") or ()),
-            outlet=fields.get("outlet", ""), published=_aware(fields.get("published")),
-            url=fields.get("url", ""), language=fields.get("language", ""),
-        )
+        return article_from_stored(fields)
 
     @_damage_checked
     def copies(self, article_id: str) -> tuple[Copy, ...]:

@@ -68,6 +68,8 @@ class Copy:
     outlet: str
     published: datetime | None
     first: bool = False  # the earliest copy ("first seen")
+    date_kind: str = ""  # as Hit.date_kind
+    date_only: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -76,6 +78,8 @@ class Copy:
             "title": self.title,
             "outlet": self.outlet,
             "published": self.published.isoformat() if self.published else None,
+            "date_kind": self.date_kind or "none",
+            "date_only": self.date_only,
             "first": self.first,
         }
 
@@ -118,6 +122,10 @@ class Hit:
     teaser_parts: tuple[str, ...] = ()  # the teaser's fragments (HTML), for narrow screens
     title_html: str = ""  # the title, escaped, with the query's words in <mark>
     cluster: Cluster | None = None
+    # Where ``published`` came from (index/models.py): "stated", "body", "bound", "".
+    date_kind: str = ""
+    date_only: bool = False  # a day without a time of day
+    date_bound: datetime | None = None  # published on or before (archive snapshot)
 
     def to_dict(self) -> dict:
         return {
@@ -127,6 +135,9 @@ class Hit:
             "authors": list(self.authors),
             "outlet": self.outlet,
             "published": self.published.isoformat() if self.published else None,
+            "date_kind": self.date_kind or "none",
+            "date_only": self.date_only,
+            "published_before": self.date_bound.isoformat() if self.date_bound else None,
             "url": self.url,
             "teaser": self.teaser_html,
             "title_html": self.title_html,
@@ -149,6 +160,8 @@ class SearchResult:
     stories: int | None = None  # how many stories the ``total`` articles form
     collapsed: bool = False  # one hit per story (copies folded into it)
     timeline: Timeline | None = None
+    # With a date range: matches the range left out because they have no date.
+    undated_left_out: int | None = None
 
     @property
     def page(self) -> int:
@@ -202,6 +215,7 @@ class SearchResult:
             "results": [h.to_dict() for h in self.hits],
             "facets": {f.key: f.to_list() for f in self.facets},
             "timeline": self.timeline.to_dict() if self.timeline else None,
+            "undated_left_out": self.undated_left_out,
             "suggestion": self.suggestion,
             "suggestion_label": self.suggestion_label,
             "relaxed": self.relaxation.to_dict() if self.relaxation else None,

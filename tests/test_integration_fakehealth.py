@@ -3,12 +3,13 @@ against counts computed directly from the JSONL (never from artsearch itself).""
 
 import re
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from search.request import SearchRequest
+from tests.date_policy import published
 
 pytestmark = pytest.mark.slow
 
@@ -18,18 +19,10 @@ def search(engine, pairs):
 
 
 def utc(row):
-    """The row's date in UTC, by the documented policy: naive is UTC, and a date more than
-    a day after the page's web.archive.org snapshot is not a publication date."""
-    if not row.get("published"):
-        return None
-    value = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
-    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
-    snapshot = re.search(r"archive\.org/web/(\d{14})", row["url"])
-    if snapshot:
-        taken = datetime.strptime(snapshot.group(1), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-        if value > taken + timedelta(days=1):
-            return None
-    return value
+    """The row's date in UTC by the documented policy (tests/date_policy.py): the record's
+    date unless after the page's web.archive.org snapshot or later than the body's dateline,
+    else the body's dateline; an upper bound alone is no date."""
+    return published(row)
 
 
 def test_total(fakehealth_engine, fakehealth_rows):

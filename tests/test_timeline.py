@@ -12,26 +12,23 @@ import pytest
 from dateutil import parser as dateparser
 
 from search.timeline import DayColumn, build_timeline, pick_interval
+from tests.date_policy import published
 
 
 def published_day(row: dict) -> date | None:
-    """The row's UTC publication day by the documented rules (docs/reindexing.md): naive
-    times are UTC, numbers are epoch seconds, and a date more than a day after the page's
-    web.archive.org snapshot is no date at all."""
+    """The row's UTC publication day by the documented rules (docs/reindexing.md, written
+    again in tests/date_policy.py); epoch numbers (the fixture corpus) are UTC seconds."""
     raw = row.get("published")
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, (int, float)):
-        value = datetime.fromtimestamp(raw, timezone.utc)
-    else:
-        value = dateparser.parse(raw)
-    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
-    snapshot = re.search(r"archive\.org/web/(\d{14})", row.get("url") or "")
-    if snapshot:
-        taken = datetime.strptime(snapshot.group(1), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-        if value > taken + timedelta(days=1):
-            return None
-    return value.date()
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return datetime.fromtimestamp(raw, timezone.utc).date()
+    if isinstance(raw, str) and raw:
+        try:
+            datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            value = dateparser.parse(raw)
+            return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).date()
+    when = published(row)
+    return when.date() if when else None
 
 
 def bucket_key(day: date, interval: str) -> str:
