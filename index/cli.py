@@ -15,13 +15,16 @@ from .aliases import AliasError, AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
 from .clusters import MIN_STORY_SHINGLES
 from .codec import CODEC_ENV, CODECS, codec_choice
-from .config import DEFAULT_CORPUS, Config
+from .config import DEFAULT_CORPUS, Config, cpu_count
 from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
 from .errors import ArtsearchError
 from .indexer import IndexStats, NothingToIndexError, build_index
 from .normalise import DATE_OUTCOMES, DATE_REASONS, FIELD_ALIASES, NormaliseOptions
 from .progress import ReindexProgress
+
+# Below this much input, forking writer processes costs more than it saves.
+SMALL_SOURCES_MB = 2
 
 CONFIG_KEYS = {"map", "timezone", "author_stoplist", "author_stoplist_file", "detect_language",
                "aliases", "aliases_file", "default_aliases"}
@@ -153,7 +156,8 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @index_option
 @click.option("--full", is_flag=True, help="Build a fresh index beside the live one and swap it in.")
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are gone from the sources.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+@click.option("--workers", default=None, type=click.IntRange(1, 32),
+              show_default=f"{cpu_count()}: one per CPU; 1 for sources under {SMALL_SOURCES_MB} MB",
               help="Indexing processes (Whoosh's multiprocessing writer when > 1).")
 @click.option("--codec", type=click.Choice(CODECS), default=None,
               help="Postings codec: whoosh (Whoosh's own) or artsearch (arrays, index/codec.py) "
@@ -235,6 +239,8 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
     except ValueError as e:
         raise click.ClickException(f"{e} in ${CODEC_ENV}") from None
     total = sum(source_size(s) for s in sources)
+    if workers is None:
+        workers = 1 if total < SMALL_SOURCES_MB * 1e6 and "-" not in sources else cpu_count()
     # Progress on stderr whether or not it is a terminal (a log gets a line every few
     # seconds), through the reading and the commit.
     progress = None if quiet else ReindexProgress(total, sys.stderr, tty=sys.stderr.isatty())

@@ -125,3 +125,11 @@ LIMITS = (
     Limit("cache_mb", "ARTSEARCH_CACHE_MB",
           "Megabytes of result sets, facet counts and suggestions cached per index generation."),
 )
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

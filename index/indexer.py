@@ -41,6 +41,7 @@ from .clusters import (
 from .codec import codec_choice, make_codec
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
+from .idtable import IdTable
 from .models import Article
 from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
@@ -264,21 +265,27 @@ def build_index(
     sources = list(sources)
     with store.lock():
         _remove_abandoned_builds(store)
-        existing: dict[str, str] = {}
         ix = None
         if not full:
             try:
                 ix = store.open_current()
             except (IndexMissingError, SchemaMismatchError):
                 full = True
-        if ix is None:
-            build = store.new_build()
-        else:
-            # Incremental runs write a hard-linked copy of the live build and publish it
-            # like a full build: a published build is never modified, so a request that
-            # opened it before this commit never finds a segment merged away under it.
-            existing = _existing_hashes(ix)
-            build = store.new_build(base=store.current_path())
+        # One run at a time holds the lock, so one file name serves (and a killed run's
+        # file is replaced).
+        ids = IdTable(store.root / ".ids.sqlite")
+        try:
+            if ix is None:
+                build = store.new_build()
+            else:
+                # Incremental runs write a hard-linked copy of the live build and publish it
+                # like a full build: a published build is never modified, so a request that
+                # opened it before this commit never finds a segment merged away under it.
+                ids.load_live(_existing_hashes(ix))
+                build = store.new_build(base=store.current_path())
+        except BaseException:
+            ids.close()
+            raise
         ix = whoosh_index.open_dir(str(build))
         stats.full = full
         codec_name = codec_choice(codec or (None if full else store.read_meta(build).get("codec")))
@@ -290,7 +297,6 @@ def build_index(
         # Duplicate ids: the first record is kept and each later one is reported with its
         # file and line. Keeping the first (not the last) means one pass decides, and a
         # re-run over unchanged input writes nothing at all.
-        first_seen: dict[str, tuple[str, str]] = {}  # id -> (where, content hash)
         sidebar = SidebarNames()
         try:
             for parsed in iter_articles(sources, stats, options, progress):
@@ -298,18 +304,19 @@ def build_index(
                 where = f"{parsed.source}:{parsed.line}"
                 stats.text_bytes += len(article.body.encode("utf-8"))
                 doc = to_document(article)
-                if article.id in first_seen:
-                    kept_at, kept_hash = first_seen[article.id]
+                kept = ids.first_seen(article.id)
+                if kept is not None:
+                    kept_at, kept_hash = kept
                     same = "an identical copy" if kept_hash == doc["content_hash"] else "a different record"
                     stats.problems.append(Problem(
                         parsed.source, parsed.line, "duplicate",
                         f"id {article.id!r} was already read at {kept_at}; this record ({same}) is ignored",
                     ))
                     continue
-                first_seen[article.id] = (where, doc["content_hash"])
+                ids.see(article.id, where, doc["content_hash"])
                 sidebar.add(article.outlet, article.authors)
                 _count_date(stats, article)
-                old_hash = existing.get(article.id)
+                old_hash = ids.live_hash(article.id)
                 if old_hash is None:
                     doc["body_key"] = sketches.add(article.body)
                     writer.add_document(**doc)
@@ -321,8 +328,8 @@ def build_index(
                     writer.update_document(**doc)
                     action = "updated"
                 _count(stats, action, +1)
-            if prune and existing:
-                for gone in existing.keys() - first_seen.keys():
+            if prune and ids.live_count:
+                for gone in ids.gone():
                     writer.delete_by_term("id", gone)
                     stats.deleted += 1
             # Even with a live index: "nothing usable" is an error (and must never let
@@ -344,6 +351,8 @@ def build_index(
             shutil.rmtree(build, ignore_errors=True)
             sketches.close()
             raise
+        finally:
+            ids.close()
         stats.sidebar_authors = sidebar.report()
         # Clusters of copies: recomputed from stored signatures whenever documents changed
         # (or the cluster parameters did), on the new build before it is published.
@@ -522,12 +531,13 @@ def _boilerplate(reader, docnum_of: dict[str, int], key_of: dict[str, str], sket
     return flags, report
 
 
-def _existing_hashes(ix) -> dict[str, str]:
-    """Map id -> content hash of every live document, read from the column store."""
+def _existing_hashes(ix) -> Iterator[tuple[str, str]]:
+    """(id, content hash) of every live document, read from the column store."""
     with ix.reader() as reader:
         ids = reader.column_reader("id")
         hashes = reader.column_reader("content_hash")
-        return {ids[d]: hashes[d] for d in reader.all_doc_ids()}
+        for d in reader.all_doc_ids():
+            yield ids[d], hashes[d]
 
 
 def _remove_abandoned_builds(store: IndexStore) -> None:

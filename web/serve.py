@@ -9,16 +9,8 @@ import os
 import click
 
 from index.cli import index_option, load_config, timeout_option
+from index.config import cpu_count
 from index.errors import ArtsearchError
-
-
-def cpu_count() -> int:
-    """The CPUs this process may run on (its affinity mask), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
 
 # Searching is CPU-bound Python, so threads share one GIL: more threads than cores add
 # switching and tail latency, not throughput (8 clients at 100k articles: 4 threads gave
