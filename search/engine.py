@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -44,6 +45,10 @@ from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import short_suggestion, suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
+
+# Every double quotation mark the parser reads as a quote (search/query.py folds the
+# typographic ones to '"').
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]")
 
 
 class IndexView:
@@ -220,12 +225,10 @@ class SearchEngine:
         deadline = deadline or Deadline(self.config.timeout)
         searcher = self.searcher()
         view = self.view(searcher)
-        parsed = build_query(request.q, searcher.schema, view.query_fields)
+        parsed, found = self._parse_and_match(searcher, view, request.q, deadline)
         notes = list(parsed.notes)
         if request.q_cut:
             notes.append(cut_note(request.q, self.config.max_query_chars))
-        check_expansions(parsed.query, searcher.reader(), self.config, deadline)
-        found = self._match(searcher, view, parsed, deadline)
         query, matched = found.query, found.docs
         scope = self._scope(view, request, query, matched)
         filter_keys = scope.filter_keys
@@ -351,10 +354,32 @@ class SearchEngine:
         the shared start of ``facet_values`` and ``match``."""
         searcher = self.searcher()
         view = self.view(searcher)
-        parsed = build_query(request.q, searcher.schema, view.query_fields)
+        parsed, found = self._parse_and_match(searcher, view, request.q, deadline)
+        return _Matched(searcher, view, parsed, found, self._scope(view, request, found.query, found.docs))
+
+    def _parse_and_match(self, searcher, view: IndexView, text: str, deadline: Deadline) -> tuple[ParsedQuery, Match]:
+        """Parse ``text``, check its expansions and match it. A quote no article contains,
+        in a query that then finds nothing, is searched as its words instead, with a note
+        (CACM: four pasted questions cited a title or a phrase that no record has)."""
+        parsed = build_query(text, searcher.schema, view.query_fields)
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         found = self._match(searcher, view, parsed, deadline)
-        return _Matched(searcher, view, parsed, found, self._scope(view, request, found.query, found.docs))
+        if found.docs or parsed.query is None:
+            return parsed, found
+        unfound = [u for u in parsed.required if not u.relaxable and u.label.startswith('"')
+                   and not self._query_docs(searcher, view, u.query, deadline)]
+        if not unfound:
+            return parsed, found
+        words = build_query(_QUOTE_MARKS.sub(" ", text), searcher.schema, view.query_fields)
+        check_expansions(words.query, searcher.reader(), self.config, deadline)
+        again = self._match(searcher, view, words, deadline)
+        if not again.docs:
+            return parsed, found
+        quoted = ", ".join(u.label for u in unfound)
+        note = (f"No article contains the quote {quoted}, so its words were searched without quotes."
+                if len(unfound) == 1 else
+                f"No article contains the quotes {quoted}, so their words were searched without quotes.")
+        return dataclasses.replace(words, notes=(*words.notes, note)), again
 
     def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline) -> Match:
         """The query and its documents: every word required if some article has them

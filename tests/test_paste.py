@@ -267,3 +267,17 @@ def test_a_word_porter2_stems_irregularly_is_marked_in_the_teaser(stem_index):
     results = json.loads(done.stdout)["results"]
     assert [r["id"] for r in results] == [r["id"] for r in STEM_RECORDS if "lying" in r["body"]]
     assert "<mark>lying</mark>" in results[0]["teaser"] and "<mark>lied</mark>" in results[0]["teaser"]
+
+
+def test_a_quote_no_article_has_is_searched_as_its_words(client, fixture_records):
+    # Independent oracle: articles with a form of "vaccine"; no article has "zqxvj".
+    with_word = {r["id"] for r in fixture_records if r.get("body")
+                 and re.search(r"\bvaccin(e|es|ated|ation)?\b", r.get("title", "") + " " + r["body"], re.I)}
+    assert with_word and not any("zqxvj" in json.dumps(r).lower() for r in fixture_records)
+    for q in ('"vaccine zqxvj"', "\u201cvaccine zqxvj\u201d"):
+        data = api(client, q, per_page=100)
+        assert set(ids(data)) == with_word and data["total"] == len(with_word), q
+        assert any('"vaccine zqxvj"' in n and "without quotes" in n for n in data["notes"]), data["notes"]
+    # A quote some article has stays a quote.
+    found = api(client, '"flu vaccine"', per_page=100)
+    assert found["total"] > 0 and not any("without quotes" in n for n in found["notes"])
