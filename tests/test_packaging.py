@@ -5,8 +5,12 @@ setuptools that understands it, and the variables `make serve` reads are documen
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
+import zipfile
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -38,3 +42,21 @@ def test_every_variable_make_serve_reads_is_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [v for v in sorted(used) if not re.search(rf"make serve\b[^\n]*\b{v}=", readme)]
     assert not missing, f"`make serve` reads {missing}, which the README never shows how to set"
+
+
+@pytest.mark.slow
+def test_the_wheel_builds_without_setuptools_warnings_and_carries_templates_and_static(tmp_path):
+    # The build said "`project.license` as a TOML table is deprecated" and "Package
+    # 'web.static' is absent from the `packages` configuration" (to break by 2027).
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"), str(REPO)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    output = done.stdout + done.stderr
+    assert "deprecated" not in output.lower() and "BuildBackendWarning" not in output, output
+    wheel = next((tmp_path / "dist").glob("artsearch-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {f"web/{p.relative_to(REPO / 'web').as_posix()}" for d in ("static", "templates")
+               for p in (REPO / "web" / d).iterdir() if p.is_file()}
+    assert shipped and shipped <= names, sorted(shipped - names)
+    metadata = next(n for n in names if n.endswith("METADATA"))
+    assert "License-Expression: MIT" in zipfile.ZipFile(wheel).read(metadata).decode()
