@@ -126,7 +126,7 @@ def _print_result(result, searched: str) -> None:
     if result.past_end:
         click.echo(f"{result.past_end_note()} (--page {result.pages:,})")
     for n, hit in enumerate(result.hits, start=result.first):
-        date = hit.published.date().isoformat() if hit.published else "undated"
+        date = _date_text(hit)
         parts = [hit.outlet, date, ", ".join(hit.authors), f"id {hit.id}"]
         click.echo(f"\n{n}. {hit.title or '(untitled)'}")
         click.echo("   " + " · ".join(p for p in parts if p))
@@ -153,3 +153,12 @@ def _copies_line(hit) -> str:
 def _plain(teaser_html: str) -> str:
     """Terminal rendering of a teaser on one line: marks become *word*."""
     return plain_teaser(teaser_html, "*")
+
+
+def _date_text(hit) -> str:
+    """The hit's day, marked when read from the body; an upper bound says so."""
+    if hit.published:
+        return hit.published.date().isoformat() + (" (from the body)" if hit.date_kind == "body" else "")
+    if hit.date_bound:
+        return f"undated (on or before {hit.date_bound.date().isoformat()})"
+    return "undated"

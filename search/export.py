@@ -27,7 +27,8 @@ from .request import SearchRequest
 from .teasers import plain_teaser
 
 FORMATS = ("csv", "jsonl")
-ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "url", "language", "teaser")
+# ``date_kind``: where ``published`` came from (stated, body, bound, none; index/normalise.py).
+ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "date_kind", "url", "language", "teaser")
 # With ``body=1`` (``--body``): the whole article text too, after the teaser.
 BODY_COLUMN = "body"
 META_COLUMNS = ("export_query", "export_filters", "export_sort", "export_index_build", "exported_at")
@@ -122,6 +123,7 @@ def _row(fields: dict) -> dict:
         "authors": list(fields.get("authors") or ()),
         "outlet": fields.get("outlet", ""),
         "published": published or None,
+        "date_kind": fields.get("date_kind") or "none",
         "url": fields.get("url", ""),
         "language": fields.get("language", ""),
     }

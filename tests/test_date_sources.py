@@ -208,3 +208,21 @@ def test_fakehealth_year_facet_counts_recovered_dates(fakehealth_run):
     facet = client_for(index).get("/api/search?per_page=1").get_json()["facets"]["year"]
     got = {v["value"]: v["count"] for v in facet}
     assert got == {y: n for y, n in want.items() if y in got} and got.get("2016") == want["2016"]
+
+
+def test_exports_say_where_each_date_came_from(dates_client):
+    rows = {r["id"]: expected(r) for r in rows_of(DATES)}
+    lines = dates_client.get("/search.jsonl?q=").get_data(as_text=True).splitlines()
+    records = [json.loads(line) for line in lines[1:]]
+    assert {r["id"]: r["date_kind"] for r in records} == {i: e[1] for i, e in rows.items()}
+
+
+def test_cli_search_marks_dates_from_the_body_and_bounds(dates_run):
+    from tests.reindex_helpers import artsearch
+
+    index = dates_run[0]
+    done = artsearch("search", "zika", "--index", index, "--per-page", "20")
+    assert done.returncode == 0, done.stderr
+    assert "2018-09-18 (from the body)" in done.stdout  # dl-body
+    assert "undated (on or before 2018-09-20)" in done.stdout  # dl-bound
+    assert "2018-09-09" in done.stdout and "2018-09-09 (from the body)" not in done.stdout  # dl-time: stated
