@@ -25,11 +25,26 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from index.clusters import ClusterParams, Sketcher, assign_cluster_ids, body_key, find_clusters
+from index.clusters import (
+    MIN_STORY_SHINGLES,
+    BodyGroup,
+    ClusterParams,
+    Sketcher,
+    assign_cluster_ids,
+    body_key,
+    boilerplate_keys,
+    find_clusters,
+    heading,
+    headings_agree,
+)
 
 LABEL_JACCARD = 0.5
 LABEL_SHINGLE = 5
 WORD = re.compile(r"\w+")
+
+
+# (title, outlet) per article id, for the junk and agreement rules (index/clusters.py).
+HEADS: dict[str, tuple[str, str]] = {}
 
 
 def read_bodies(path: Path) -> dict[str, str]:
@@ -40,6 +55,7 @@ def read_bodies(path: Path) -> dict[str, str]:
                 row = json.loads(line)
                 if (row.get("body") or "").strip():
                     bodies[str(row["id"])] = row["body"]
+                    HEADS[str(row["id"])] = (str(row.get("title") or ""), str(row.get("outlet") or ""))
     return bodies
 
 
@@ -91,11 +107,28 @@ def bcubed(predicted: set[tuple[str, str]], positives: set[tuple[str, str]]) -> 
     return precision / len(docs), recall / len(docs)
 
 
-def predicted_pairs(bodies: dict[str, str], params: ClusterParams, signatures: dict) -> set[tuple[str, str]]:
+def predicted_pairs(bodies: dict[str, str], params: ClusterParams, signatures: dict,
+                    rules: bool = True) -> set[tuple[str, str]]:
+    """Pairs in one cluster; with ``rules``, as the indexer makes them (no junk, no body
+    under MIN_STORY_SHINGLES, near copies agreeing on a title or the lead)."""
     keys = {doc: body_key(words) for doc, words in _words(bodies).items()}
-    groups = find_clusters({k: signatures[k] for k in set(keys.values())}, params)
+    sketches = {k: signatures[k] for k in set(keys.values())}
+    unfit: set[str] = set()
+    agree = None
+    if rules:
+        ids_by_key: dict[str, list[str]] = defaultdict(list)
+        for doc, key in keys.items():
+            ids_by_key[key].append(doc)
+        junk = boilerplate_keys({k: BodyGroup(int(sketches[k][0]), tuple(HEADS[i] for i in sorted(ids)))
+                                 for k, ids in ids_by_key.items() if len(ids) >= 3})
+        unfit = set(junk) | {k for k, sketch in sketches.items() if sketch[0] < MIN_STORY_SHINGLES}
+        heads = {k: heading([HEADS[i][0] for i in ids], bodies[min(ids)]) for k, ids in ids_by_key.items()}
+
+        def agree(a: str, b: str) -> bool:
+            return headings_agree(heads[a], heads[b])
+    groups = find_clusters(sketches, params, exclude=unfit, agree=agree)
     clusters: dict[str, list[str]] = defaultdict(list)
-    for doc, cid in assign_cluster_ids(keys, groups).items():
+    for doc, cid in assign_cluster_ids(keys, groups, unfit=unfit).items():
         clusters[cid].append(doc)
     return {(min(a, b), max(a, b)) for docs in clusters.values() for a, b in itertools.combinations(docs, 2)}
 
@@ -119,6 +152,8 @@ def main(argv=None) -> int:
     parser.add_argument("--perms", default="64,128")
     parser.add_argument("--thresholds", default="0.4,0.5,0.6,0.7,0.8")
     parser.add_argument("--out", type=Path, default=None, help="write the table as JSON here")
+    parser.add_argument("--rules", default="before,after",
+                        help="before: cluster as before issue 19; after: with its junk, short-body and agreement rules")
     parser.add_argument("--labels", type=Path, default=None, help="cache the (slow) exact labels in this folder")
     args = parser.parse_args(argv)
     rows = []
@@ -152,12 +187,12 @@ def main(argv=None) -> int:
                     if key not in sigs:
                         sigs[key] = sketcher.sketch(words)
                 sigs_by_corpus[name] = (sigs, time.perf_counter() - started)
-            for t in map(float, args.thresholds.split(",")):
+            for t, rules in itertools.product(map(float, args.thresholds.split(",")), args.rules.split(",")):
                 params = ClusterParams(shingle_words=k, num_perm=perm, threshold=t)
                 tp = fp = fn = near_tp = near_fn = 0
                 b3 = []
                 for name, (bodies, _sets, positives, exact) in labelled.items():
-                    predicted = predicted_pairs(bodies, params, sigs_by_corpus[name][0])
+                    predicted = predicted_pairs(bodies, params, sigs_by_corpus[name][0], rules=rules == "after")
                     b3.append((bcubed(predicted, positives), len(bodies)))
                     tp_pairs = predicted & positives
                     # Predicted pairs below the label cutoff are checked exactly (false positives).
@@ -168,7 +203,7 @@ def main(argv=None) -> int:
                     near_tp += len(near & predicted)
                     near_fn += len(near - predicted)
                 row = {
-                    "shingle_words": k, "num_perm": perm, "threshold": t,
+                    "shingle_words": k, "num_perm": perm, "threshold": t, "rules": rules,
                     "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
                     "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
                     "near_recall": round(near_tp / (near_tp + near_fn), 4) if near_tp + near_fn else 1.0,
