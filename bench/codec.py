@@ -10,6 +10,9 @@ process so machine load falls on both:
   each read four ways: document ids only (``all_ids``, as document sets and facets
   read them), ids and weights (a scoring walk), ``skip_to`` in strides of 64 (an AND),
   and positions (phrases and proximity);
+- **postings writer**: the W3 build's first segment's postings, in the order Whoosh's
+  pool hands them over, written by each codec's field writer (the part of a commit the
+  codec does; the pool's sorting and the analysis are the same for both);
 - **pasted sentences**: ``bench.paste_cost``'s sentences of 12-30 words from the
   corpus, searched cold through ``SearchEngine`` (per-generation caches emptied each
   round); p50 and p95.
@@ -33,8 +36,11 @@ import time
 from pathlib import Path
 
 import click
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from bench.paste_cost import sentences, timed
+from index.codec import make_codec
 from index.config import Config
 from index.store import IndexStore
 from search.engine import SearchEngine
@@ -98,6 +104,31 @@ def _walk(reader, terms, visit, skip: int = 0) -> float:
     return total
 
 
+def _segment_postings(path: Path):
+    """The first segment of the W3 build, its schema and every posting as the pool hands
+    them to a field writer: (field, term, docnum, weight, value), sorted."""
+    ix = whoosh_index.open_dir(str(IndexStore(path).current_path()))
+    segment_reader = ix.reader().leaf_readers()[0][0]
+    items = []
+    for (fieldname, btext), _ in segment_reader._terms.items():
+        m = segment_reader._terms.matcher(fieldname, btext, ix.schema[fieldname].format)
+        while m.is_active():
+            items.append((fieldname, btext, m.id(), m.weight(), m.value()))
+            m.next()
+    return ix.schema, segment_reader._perdoc, items
+
+
+def _write_postings(codec, schema, perdoc, items, workdir: Path) -> float:
+    """Time one codec's field writer writing ``items`` (the postings half of a commit)."""
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        storage = FileStorage(tmp)
+        writer = codec.field_writer(storage, codec.new_segment(storage, "BENCH"))
+        started = time.perf_counter()
+        writer.add_postings(schema, perdoc, iter(items))
+        writer.close()
+        return time.perf_counter() - started
+
+
 READS = {
     "ids": _read_ids,
     "ids+weights": lambda reader, terms: _walk(reader, terms, lambda m: m.id() + m.weight()),
@@ -133,6 +164,9 @@ def run_corpus(corpus: Path, workdir: Path, *, rounds: int, terms: int, pastes: 
     out["postings_read"] = _read_ids(searchers["whoosh"].reader(), sample)
     queries = sentences(corpus, pastes, seed=15)
     out["pastes"] = len(queries)
+    schema, perdoc, items = _segment_postings(paths["whoosh"])
+    out["postings_written"] = len(items)
+    writes: dict = {c: [] for c in CODECS}
     reads: dict = {c: {k: [] for k in READS} for c in CODECS}
     paste_p50: dict = {c: [] for c in CODECS}
     paste_p95: dict = {c: [] for c in CODECS}
@@ -146,12 +180,14 @@ def run_corpus(corpus: Path, workdir: Path, *, rounds: int, terms: int, pastes: 
                 result = fn(reader, sample)
                 reads[codec][name].append(time.perf_counter() - started)
                 checks.setdefault(name, {})[codec] = result
+            writes[codec].append(_write_postings(make_codec(codec), schema, perdoc, items, workdir))
             times, _ = timed(engines[codec], queries)
             paste_p50[codec].append(_percentile(times, 0.5))
             paste_p95[codec].append(_percentile(times, 0.95))
     for name, by_codec in checks.items():
         if by_codec["whoosh"] != by_codec["artsearch"]:
             raise SystemExit(f"{corpus.name}: {name} read differently: {by_codec}")
+    out["write_s"] = {c: min(v) for c, v in writes.items()}
     out["reads_s"] = {c: {k: min(v) for k, v in reads[c].items()} for c in CODECS}
     out["paste_p50_s"] = {c: statistics.median(v) for c, v in paste_p50.items()}
     out["paste_p95_s"] = {c: statistics.median(v) for c, v in paste_p95.items()}
@@ -169,6 +205,9 @@ def table(results: list[dict]) -> str:
     for r in results:
         name = f"{Path(r['corpus']).stem} ({r['documents']:,} articles)"
         row(name, "full build (`reindex --full`, own process)", r["build_s"]["whoosh"], r["build_s"]["artsearch"], "s")
+        if "write_s" in r:
+            row(name, f"postings writer alone ({r['postings_written']:,} postings of the first segment)",
+                r["write_s"]["whoosh"], r["write_s"]["artsearch"], "s")
         row(name, "index size", r["index_bytes"]["whoosh"], r["index_bytes"]["artsearch"], "MB", 1e-6)
         row(name, "postings files", r["postings_bytes"]["whoosh"], r["postings_bytes"]["artsearch"], "MB", 1e-6)
         for k in READS:
