@@ -286,11 +286,16 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
         echo("Aliases: no values merged.")
     echo(dates_line(stats.dates))
     if stats.sidebar_authors:
-        shown = "; ".join(f"{s['outlet']}: {s['name']} {s['articles']:,} of {s['outlet_articles']:,}"
-                          for s in stats.sidebar_authors[:3])
-        echo(f"Sidebar names? {plural(len(stats.sidebar_authors), 'author name')} on a large share of one "
-             f"outlet's articles, always with the same other names ({shown}"
-             f"{'; …' if len(stats.sidebar_authors) > 3 else ''}). If they are page furniture, "
+        by_outlet: dict[str, list[dict]] = {}
+        for entry in stats.sidebar_authors:
+            by_outlet.setdefault(entry["outlet"], []).append(entry)
+        shown = "; ".join(
+            f"{outlet}: " + ", ".join(f"{e['name']} {e['articles']:,} of {e['outlet_articles']:,}" for e in names[:2])
+            + (f" and {len(names) - 2:,} more" if len(names) > 2 else "")
+            for outlet, names in list(by_outlet.items())[:3])
+        echo(f"Sidebar names? {plural(len(stats.sidebar_authors), 'author name')} in {plural(len(by_outlet), 'outlet')} "
+             f"on a large share of the outlet's articles, always with the same other names ({shown}"
+             f"{'; …' if len(by_outlet) > 3 else ''}). If they are page furniture, "
              "list them in an --author-stoplist file" + (f" (all in {report_path})." if report_path else "."))
     echo(f"Copies: {stats.clustered:,} articles in {stats.clusters:,} "
          f"{'story' if stats.clusters == 1 else 'stories'} with copies; "

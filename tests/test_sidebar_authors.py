@@ -41,8 +41,8 @@ def test_sidebar_names_are_reported_not_reporters(tmp_path):
         assert entry["articles"] == sum(name in r["authors"] for r in city)
         assert entry["outlet_articles"] == len(city)
         assert entry["with"] == [n for n in SIDEBAR if n != name]
-    assert "Sidebar names? 2 author names" in done.stdout
-    assert f"city.com: Ashley B. Greenblatt 10 of {len(city)}" in done.stdout
+    assert "Sidebar names? 2 author names in 1 outlet" in done.stdout
+    assert f"(city.com: Ashley B. Greenblatt 10 of {len(city)}, Drew A. Harris 10 of {len(city)})" in done.stdout
     assert "--author-stoplist" in done.stdout
 
     # The maintainer confirms them: listed in a stoplist, they are no authors and no longer reported.
