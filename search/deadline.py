@@ -34,6 +34,8 @@ class Deadline:
         self.seconds = seconds
         self.end = time.monotonic() + seconds
         self.abandoned = abandoned
+        # Advice that fits the query better than the general one (set once it is parsed).
+        self.advice: str | None = None
 
     @classmethod
     def never(cls) -> Deadline:
@@ -45,7 +47,7 @@ class Deadline:
     def check(self, part: str) -> None:
         """Raise if the budget is spent (naming ``part``, the work under way) or the client left."""
         if time.monotonic() > self.end:
-            raise SearchTimeoutError(f"The search was stopped after {self.seconds:g} s while {part}. {_advice(part)}")
+            raise SearchTimeoutError(f"The search was stopped after {self.seconds:g} s while {part}. {self.advice or _advice(part)}")
         if self.abandoned is not None and self.abandoned():
             raise ClientGoneError("The client closed the connection; the search was stopped.")
 

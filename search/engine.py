@@ -362,6 +362,7 @@ class SearchEngine:
         in a query that then finds nothing, is searched as its words instead, with a note
         (CACM: four pasted questions cited a title or a phrase that no record has)."""
         parsed = build_query(text, searcher.schema, view.query_fields)
+        deadline.advice = parsed.timeout_advice()
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         found = self._match(searcher, view, parsed, deadline)
         if found.docs or parsed.query is None:

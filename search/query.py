@@ -66,6 +66,8 @@ _LINE_BREAK_HYPHEN = re.compile(LINE_BREAK_HYPHEN)
 _BREAK = "\u2027"
 _HYPHENS = frozenset("-\u2010\u2011" + _BREAK)
 MAX_JOINED_VARIANTS = 3
+# An OR of at least this many words gets its own advice when it runs out of time.
+MANY_ALTERNATIVES = 10
 # Words joined by these (with no space) are one compound, matched as a phrase.
 _COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011\u2027'.&@:]\w+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
@@ -111,6 +113,9 @@ class Unit:
     relaxable: bool = False
     scaffolding: bool = False
     terms: tuple[str, ...] = ()
+    # An OR unit's alternatives, so a repeated one ("cancer OR cancer") is left out; not
+    # part of the unit's identity (the query is).
+    alternatives: tuple[wq.Query, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     @property
     def function_word(self) -> bool:
@@ -137,6 +142,19 @@ class ParsedQuery:
         for unit in units:  # a word typed twice is required once
             unique.setdefault(unit.query, unit)
         return tuple(unique.values())
+
+    @property
+    def alternatives(self) -> int:
+        """The most alternatives one OR of the query joins (0: no OR)."""
+        return max((len(u.alternatives) for u in self.units), default=0)
+
+    def timeout_advice(self) -> str | None:
+        """What to say when this query runs out of time, if the general advice does not fit:
+        every alternative of a long OR is matched and ranked, however common."""
+        if self.alternatives < MANY_ALTERNATIVES:
+            return None
+        return (f"Make the query narrower: fewer words joined by OR (one OR here joins {self.alternatives}, "
+                f"and every article with any of them is ranked), rarer ones, or a filter by outlet, author or date.")
 
     def with_units(self, units) -> wq.Query:
         """The query requiring exactly ``units`` (and honouring exclusions)."""
@@ -387,6 +405,7 @@ class _Parser:
                 self.ignore(f"'{tok.value}'" if tok.kind != "op" else f"{tok.value} with nothing to combine")
                 self.pos += 1
         exclusion = None
+        excluded = _unique(excluded)
         if excluded:
             exclusion = excluded[0] if len(excluded) == 1 else wq.Or(excluded)
         return units, exclusion
@@ -440,8 +459,9 @@ class _Parser:
             units = self._atom()
             if not units:
                 return None
-            return ("not", _or_queries([u.query for u in units]) if len(units) > 1 and tok.kind == "op"
-                    else _and_queries([u.query for u in units]))
+            queries = _unique([u.query for u in units])
+            return ("not", _or_queries(queries) if len(queries) > 1 and tok.kind == "op"
+                    else _and_queries(queries))
         return self._atom()
 
     def _atom(self) -> list[Unit] | None:
@@ -488,7 +508,10 @@ class _Parser:
             self.pos += 1  # the ")"
             if not inner_units and not inner_excluded:
                 return None
-            query = _combine([u.query for u in inner_units], _or_queries(inner_excluded) if inner_excluded else None)
+            # A word or group repeated inside the group is required (or excluded) once.
+            inner_excluded = _unique(inner_excluded)
+            query = _combine(_unique([u.query for u in inner_units]),
+                             _or_queries(inner_excluded) if inner_excluded else None)
             label = "(" + " ".join(u.label for u in inner_units) + ")"
             return [Unit(label, query, terms=tuple(t for u in inner_units for t in u.terms))]
         self.pos += 1
@@ -675,11 +698,23 @@ def _and_queries(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
+def _unique(queries: list[wq.Query]) -> list[wq.Query]:
+    """``queries`` without repeats, in order: a word typed twice is one word."""
+    return list(dict.fromkeys(queries))
+
+
 def _or_units(left: Unit, right: list[Unit]) -> Unit:
-    right_query = _and_queries([u.query for u in right])
+    """``left OR right``; an alternative already among ``left``'s is the same term and
+    leaves ``left`` as it is ("cancer OR cancer" x300 is "cancer", not 300 lists to merge)."""
+    right_query = _and_queries(_unique([u.query for u in right]))
+    alternatives = left.alternatives or (left.query,)
+    if right_query in alternatives:
+        return left
     label = f"{left.label} OR " + " ".join(u.label for u in right)
+    # Nested as before (a flat OR sums scores in another order: ties fell differently).
     return Unit(label, wq.Or([left.query, right_query]),
-                terms=left.terms + tuple(t for u in right for t in u.terms))
+                terms=left.terms + tuple(t for u in right for t in u.terms),
+                alternatives=(*alternatives, right_query))
 
 
 def _mark_scaffolding_units(units: list[Unit]) -> None:
