@@ -45,6 +45,7 @@ from .idtable import IdTable
 from .models import Article
 from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
+from .spelling import SPELLING_FILE, SpellingForms
 from .store import IndexStore
 
 ENGLISH = {"", "en"}
@@ -297,6 +298,7 @@ def build_index(
         # Duplicate ids: the first record is kept and each later one is reported with its
         # file and line. Keeping the first (not the last) means one pass decides, and a
         # re-run over unchanged input writes nothing at all.
+        forms = SpellingForms()  # the word forms of what is written, for "Did you mean"
         sidebar = SidebarNames()
         try:
             for parsed in iter_articles(sources, stats, options, progress):
@@ -317,6 +319,8 @@ def build_index(
                 sidebar.add(article.outlet, article.authors)
                 _count_date(stats, article)
                 old_hash = ids.live_hash(article.id)
+                if old_hash != doc["content_hash"] and article.language in ENGLISH:
+                    forms.add(article.body)
                 if old_hash is None:
                     doc["body_key"] = sketches.add(article.body)
                     writer.add_document(**doc)
@@ -381,6 +385,7 @@ def build_index(
         meta = store.read_meta(build) if not full else {}
         meta["clusters"] = clusters_meta
         meta["codec"] = codec_name
+        meta["spelling"] = {"forms": _write_spelling(ix, build, forms, full=full)}
         meta.update(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -529,6 +534,18 @@ def _boilerplate(reader, docnum_of: dict[str, int], key_of: dict[str, str], sket
             example_titles=sorted({fields[i].get("title", "") for i in members})[:3]))
     report = {"bodies": len(found), "articles": sum(i["articles"] for i in found.values()), "examples": examples}
     return flags, report
+
+
+def _write_spelling(ix, build: Path, forms: SpellingForms, *, full: bool) -> int:
+    """Write the build's spelling table (index/spelling.py): this run's forms, and those
+    of the build it updates. A build from before the table has its bodies read once."""
+    previous = build / SPELLING_FILE
+    if not full and not previous.exists():
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                if fields.get("language", "") in ENGLISH:
+                    forms.add(fields.get("body", ""))
+    return forms.write(build, previous if not full else None)
 
 
 def _existing_hashes(ix) -> Iterator[tuple[str, str]]:

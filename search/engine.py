@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
@@ -42,7 +43,7 @@ from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, ph
 from .ranking import RERANK_WINDOW, FieldLengths, Ranked, rank
 from .request import SearchRequest, cut_note, cut_query
 from .results import Copy, FacetList, Hit, SearchResult
-from .suggest import short_suggestion, suggest_query
+from .suggest import SpellingTable, short_suggestion, suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
 
@@ -54,8 +55,10 @@ _QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]"
 class IndexView:
     """Everything derived from one reader generation, shared by all threads."""
 
-    def __init__(self, build: str, searcher, cache_bytes: int):
+    def __init__(self, build: str, searcher, cache_bytes: int, path: Path | None = None):
         reader = searcher.reader()
+        # "Did you mean"'s table (None: a build from before it; suggestions scan instead).
+        self.spelling = SpellingTable.open(path)
         self.build = build
         self.size = reader.doc_count_all()
         self.all_docs = frozenset(reader.all_doc_ids())
@@ -195,7 +198,7 @@ class SearchEngine:
                     problems = self.store.check()
                     if problems:
                         raise self.store.damaged(problems)
-                    view = IndexView(build, searcher, self.config.cache_bytes)
+                    view = IndexView(build, searcher, self.config.cache_bytes, self.store.builds_dir / build)
                     self._views = {key: view}  # drop views of older generations
         return view
 
@@ -298,6 +301,7 @@ class SearchEngine:
             suggestion_label=short_suggestion(parsed.text, suggestion) if suggestion else None,
             notes=tuple(notes),
             relaxation=relaxation,
+            misquoted=parsed.misquoted,
             took_ms=(time.perf_counter() - started) * 1000,
             index_build=view.build,
             stories=stories,
@@ -377,10 +381,12 @@ class SearchEngine:
         if not again.docs:
             return parsed, found
         quoted = ", ".join(u.label for u in unfound)
-        note = (f"No article contains the quote {quoted}, so its words were searched without quotes."
+        note = (f"No article contains the quote {quoted}, so its words were searched without quotes"
                 if len(unfound) == 1 else
-                f"No article contains the quotes {quoted}, so their words were searched without quotes.")
-        return dataclasses.replace(words, notes=(*words.notes, note)), again
+                f"No article contains the quotes {quoted}, so their words were searched without quotes")
+        note += ": these are the closest passages, not exact matches."
+        return dataclasses.replace(words, notes=(*words.notes, note),
+                                   misquoted=tuple(u.label for u in unfound)), again
 
     def _match(self, searcher, view: IndexView, parsed: ParsedQuery, deadline: Deadline) -> Match:
         """The query and its documents: every word required if some article has them
@@ -444,7 +450,7 @@ class SearchEngine:
         try:
             return view.cached(("suggest", text), lambda: (suggest_query(
                 searcher, text, deadline=deadline, max_words=self.config.max_suggest_words,
-                max_chars=self.config.max_suggest_word_chars),))[0]
+                max_chars=self.config.max_suggest_word_chars, table=view.spelling),))[0]
         except SearchTimeoutError:
             notes.append("\"Did you mean\" was skipped: the search had used its time budget.")
             return None

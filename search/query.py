@@ -129,6 +129,8 @@ class ParsedQuery:
     units: tuple[Unit, ...] = ()
     excluded: wq.Query | None = None  # what NOT/-word leave out
     notes: tuple[str, ...] = ()
+    # Quotes no article has: the query was matched as their words (not exact).
+    misquoted: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:

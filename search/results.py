@@ -155,6 +155,7 @@ class SearchResult:
     suggestion_label: str | None = None  # the suggestion as shown: short (search/suggest.py)
     notes: tuple[str, ...] = ()
     relaxation: Relaxation | None = None  # no article had every word: what was left out
+    misquoted: tuple[str, ...] = ()  # quotes no article has: the hits are the closest, not exact
     took_ms: float = 0.0
     index_build: str = ""
     stories: int | None = None  # how many stories the ``total`` articles form
@@ -219,6 +220,9 @@ class SearchResult:
             "suggestion": self.suggestion,
             "suggestion_label": self.suggestion_label,
             "relaxed": self.relaxation.to_dict() if self.relaxation else None,
+            # Quotes no article has exactly; the results are the closest passages.
+            "exact": not self.misquoted,
+            "misquoted": list(self.misquoted),
             "notes": list(self.notes),
             "took_ms": round(self.took_ms, 2),
             "index_build": self.index_build,

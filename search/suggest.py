@@ -4,18 +4,31 @@ First every string one typo away from the word is stemmed and looked up in the b
 field, and the stem in most documents wins; failing that, stems within two edits come
 from the body lexicon. The stem is shown as the word form closest to what was typed
 among the forms articles containing it actually use (stems are not words). No separate spelling field is indexed (it doubled indexing work).
+
+With the build's spelling table (index/spelling.py), the same three steps read it
+instead: the one-typo strings are looked up as word forms (the stem of a string no article
+contains is never a body term's but by chance), the stems within two edits come from a
+Levenshtein automaton walking the table's sorted stems in memory (the same walk Whoosh makes
+over each segment's term file on disk), and the written forms come from the table. An index
+built before the table falls back to the scan.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import sqlite3
+import threading
+from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import islice
+from pathlib import Path
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.codec.base import Automata
+from whoosh.support.levenshtein import damerau_levenshtein, levenshtein
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, stem
+from index.spelling import SPELLING_FILE
 
 from .deadline import Deadline
 
@@ -91,8 +104,137 @@ def surface_form(searcher, term: str, typed: str) -> str:
     return min(forms, key=lambda form: (damerau_levenshtein(form, typed), form))
 
 
+# Below this many stems of the right first letter and length, measure each instead of
+# building an automaton.
+BUCKET_SCAN = 300
+# A written form is shown when at least this share of the stem's commonest form's articles
+# use it ("able", not the stray "abl" of one article, for "labl").
+SURFACE_SHARE = 0.05
+
+
+class SpellingTable:
+    """One build's spelling table, read-only (the file never changes once published)."""
+
+    # SQLite's limit on the parameters of one statement is 32,766; a 30-letter word has
+    # about 1,650 one-typo strings.
+    CHUNK = 2000
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._stems: list[str] | None = None
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+
+    @classmethod
+    def open(cls, build: Path | None) -> SpellingTable | None:
+        """The table of ``build``, or None for a build written before tables existed."""
+        path = build / SPELLING_FILE if build is not None else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            return cls(path)
+        except sqlite3.Error:
+            return None
+
+    def _query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def stems_of(self, forms: Iterable[str]) -> set[str]:
+        """The stems of those of ``forms`` that some body contains."""
+        forms = list(forms)
+        found: set[str] = set()
+        for i in range(0, len(forms), self.CHUNK):
+            chunk = forms[i:i + self.CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self._query(f"SELECT stem FROM forms WHERE form IN ({marks})", chunk))
+        return found
+
+    def surfaces(self, stem: str) -> list[tuple[str, int]]:
+        """The written forms of ``stem`` and how many articles use each."""
+        return self._query("SELECT surface, docs FROM forms WHERE stem = ?", (stem,))
+
+    def stems(self) -> list[str]:
+        """Every stem, sorted (read once per build, on the first walk)."""
+        if self._stems is None:
+            rows = self._query("SELECT DISTINCT stem FROM forms ORDER BY stem")
+            stems = [row[0] for row in rows]
+            buckets: dict[tuple[str, int], list[str]] = {}
+            for term in stems:
+                buckets.setdefault((term[0], len(term)), []).append(term)
+            self._buckets = buckets
+            self._stems = stems
+        return self._stems
+
+    def within(self, stem: str, distance: int) -> list[str]:
+        """The stems within ``distance`` edits of ``stem`` sharing its first letter: Whoosh's
+        ``terms_within(..., prefix=1)``, over the sorted stems in memory."""
+        terms = self.stems()
+        if not terms or not stem:
+            return []
+        # Few stems have the word's first letter and a length within ``distance`` of a long
+        # word's, and the automaton of a long word is slow to build (30 letters: ~20 ms):
+        # those few are measured one by one.
+        nearby = [t for n in range(len(stem) - distance, len(stem) + distance + 1)
+                  for t in self._buckets.get((stem[0], n), ())]
+        if len(nearby) <= BUCKET_SCAN:
+            # Plain Levenshtein, as Whoosh's automaton counts (a transposition is two edits).
+            return [t for t in nearby if levenshtein(t, stem, distance) <= distance]
+        dfa = Automata().levenshtein_dfa(stem, distance, 1)
+        found = []
+        i = 0
+        match = dfa.next_valid_string(terms[0])
+        while match:
+            i = bisect_left(terms, match, i)
+            if i >= len(terms):
+                break
+            term = terms[i]
+            if term == match:
+                found.append(term)
+                term += "\0"
+            match = dfa.next_valid_string(term)
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _table_word(reader, table: SpellingTable, word: str, deadline: Deadline | None) -> str | None:
+    """``correct_word`` from the table: the one-typo strings that are word forms."""
+    if deadline is not None:
+        deadline.check("looking for \"Did you mean\" words")
+    stems = table.stems_of(one_edit_away(word)) - {TEXT_ANALYZER.term(word)}
+    scored = [(reader.doc_frequency("body", s), s) for s in stems]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] > 0 else None
+
+
+def _table_term(reader, table: SpellingTable, stem: str) -> str | None:
+    """``correct_term`` from the table's stems (those the live index still has)."""
+    for distance in (1, 2):
+        candidates = [(reader.doc_frequency("body", t), t) for t in table.within(stem, distance) if t != stem]
+        best = max(candidates, default=(0, None))
+        if best[0] > 0:
+            return best[1]
+    return None
+
+
+def _table_surface(table: SpellingTable, term: str, typed: str) -> str:
+    """The written form closest to ``typed`` among those in common use; of equally close
+    ones, the commonest ("mechanims": mechanism, not mechanics)."""
+    forms = table.surfaces(term)
+    if not forms:
+        return term
+    most = max(docs for _, docs in forms)
+    typed = typed.lower()
+    used = [(form, docs) for form, docs in forms if docs >= most * SURFACE_SHARE]
+    return min(used, key=lambda f: (damerau_levenshtein(f[0], typed), -f[1], f[0]))[0]
+
+
 def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_words: int = 5,
-                  max_chars: int = 30) -> str | None:
+                  max_chars: int = 30, table: SpellingTable | None = None) -> str | None:
     """Return ``text`` with unknown words respelled, or None when nothing changes.
 
     A word that nothing in the index resembles is left out of the suggestion (when
@@ -115,11 +257,14 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
             return word
         tried += 1
         folded = FOLD_ANALYZER.fold(word)
+        changed = True
+        if table is not None:
+            term = _table_word(reader, table, folded, deadline) or _table_term(reader, table, TEXT_ANALYZER.term(word))
+            return "" if term is None else _table_surface(table, term, folded)
         term = correct_word(reader, folded, deadline)
         if term is None and deadline is not None:
             deadline.check("looking for \"Did you mean\" words")
         term = term or correct_term(reader, TEXT_ANALYZER.term(word))
-        changed = True
         if term is None:
             return ""  # a word nothing resembles ("zzqxw") is left out, not suggested again
         return surface_form(searcher, term, folded)

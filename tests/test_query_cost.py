@@ -93,3 +93,33 @@ def test_a_long_or_of_common_words_that_times_out_is_told_to_join_fewer(fakeheal
     # A paste of the same words without OR keeps the general advice.
     plain = client.get("/api/search?" + urlencode({"q": " ".join(words)}))
     assert plain.status_code == 503 and "joined by OR" not in plain.get_json()["error"]
+
+
+def test_a_misquote_falls_back_to_the_closest_passages_labelled_not_exact(fh_client, fakehealth_rows):
+    quote = "\u201chip replacements has more than tripled\u201d"  # the trial's, curly quotes
+    words = re.findall(r"\w+", quote.lower())
+    phrase = re.compile(r"\W+".join(words))
+    texts = [" ".join(re.findall(r"\w+", ((row.get("title") or "") + " " + (row.get("text") or row.get("body")
+                                                                            or "")).lower()))
+             for row in fakehealth_rows]
+    assert not any(phrase.search(t) for t in texts)  # no article has the exact words
+    found = api(fh_client, q=quote)
+    loose = api(fh_client, q=" ".join(words))
+    assert found["total"] == loose["total"] > 0
+    assert [h["id"] for h in found["results"]] == [h["id"] for h in loose["results"]]
+    assert found["exact"] is False and found["misquoted"] == ['"hip replacements has more than tripled"']
+    assert any("not exact" in note for note in found["notes"])
+    page = fh_client.get("/?" + urlencode({"q": quote})).get_data(as_text=True)
+    assert "not exact" in page and "No articles match" not in page
+    # The best passage has most of the quote's words (no article has "tripled" with them).
+    best = next(t for t, row in zip(texts, fakehealth_rows, strict=True) if row["id"] == found["results"][0]["id"])
+    assert {"hip", "more", "than"} <= set(best.split()) and "replac" in best
+
+
+def test_a_quote_some_article_has_stays_exact(fh_client, fakehealth_rows):
+    found = api(fh_client, q='"clinical trial"')
+    expected = sum(1 for row in fakehealth_rows
+                   if re.search(r"\bclinical\W+trial", ((row.get("title") or "") + " "
+                                                        + (row.get("text") or row.get("body") or "")).lower()))
+    assert found["exact"] is True and found["misquoted"] == [] and found["total"] > 0
+    assert abs(found["total"] - expected) <= expected // 20  # stems: "clinical trials" too
