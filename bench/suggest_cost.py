@@ -29,7 +29,7 @@ from pathlib import Path
 import click
 from whoosh import index as whoosh_index
 
-from index.spelling import SPELLING_FILE, SpellingForms
+from index.spelling import SPELLING_FILE, SPELLING_VERSION, SpellingForms, table_version
 from index.store import IndexStore
 from search.suggest import SpellingTable, _known, suggest_query
 
@@ -79,7 +79,7 @@ def measure(root: Path, count: int) -> dict:
     tmp = None
     path = build / SPELLING_FILE
     built_ms = None
-    if not path.exists():
+    if table_version(path) != SPELLING_VERSION:
         tmp = tempfile.TemporaryDirectory()
         forms = SpellingForms()
         started = time.perf_counter()

@@ -45,7 +45,7 @@ from .idtable import IdTable
 from .models import Article
 from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
-from .spelling import SPELLING_FILE, SpellingForms
+from .spelling import SPELLING_FILE, SPELLING_VERSION, SpellingForms, table_version
 from .store import IndexStore
 
 ENGLISH = {"", "en"}
@@ -540,7 +540,7 @@ def _write_spelling(ix, build: Path, forms: SpellingForms, *, full: bool) -> int
     """Write the build's spelling table (index/spelling.py): this run's forms, and those
     of the build it updates. A build from before the table has its bodies read once."""
     previous = build / SPELLING_FILE
-    if not full and not previous.exists():
+    if not full and table_version(previous) != SPELLING_VERSION:
         with ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 if fields.get("language", "") in ENGLISH:

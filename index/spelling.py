@@ -27,6 +27,9 @@ from pathlib import Path
 from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
 
 SPELLING_FILE = "spelling.sqlite"
+# SQLite's user_version of the table's layout: a reader finding another one falls back to
+# the scan instead of misreading it.
+SPELLING_VERSION = 1
 # Runs of letters only: "Did you mean" respells only words of letters.
 _WORD = re.compile(r"\w+")
 
@@ -50,9 +53,10 @@ class SpellingForms:
         try:
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
+            db.execute(f"PRAGMA user_version={SPELLING_VERSION}")
             db.execute("CREATE TABLE forms (form TEXT PRIMARY KEY, surface TEXT NOT NULL, stem TEXT NOT NULL,"
                        " docs INTEGER NOT NULL) WITHOUT ROWID")
-            if previous is not None and previous.exists():
+            if previous is not None and table_version(previous) == SPELLING_VERSION:
                 db.execute("ATTACH DATABASE ? AS old", (str(previous),))
                 db.execute("INSERT INTO forms SELECT form, surface, stem, docs FROM old.forms")
                 db.commit()
@@ -69,6 +73,20 @@ class SpellingForms:
         # A new file, not the hard-linked one of the build this one copies (it stays whole).
         os.replace(temporary, target)
         return count
+
+
+def table_version(path: Path) -> int | None:
+    """The layout version of the table at ``path`` (None: absent or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return db.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
 
 
 def _rows(words: Iterable[tuple[str, int]]):

@@ -28,7 +28,7 @@ from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein, levenshtein
 
 from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, stem
-from index.spelling import SPELLING_FILE
+from index.spelling import SPELLING_FILE, SPELLING_VERSION, table_version
 
 from .deadline import Deadline
 
@@ -130,8 +130,8 @@ class SpellingTable:
     def open(cls, build: Path | None) -> SpellingTable | None:
         """The table of ``build``, or None for a build written before tables existed."""
         path = build / SPELLING_FILE if build is not None else None
-        if path is None or not path.is_file():
-            return None
+        if path is None or table_version(path) != SPELLING_VERSION:
+            return None  # none, or of another layout: the scan answers
         try:
             return cls(path)
         except sqlite3.Error:

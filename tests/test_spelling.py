@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -74,12 +75,22 @@ def test_an_index_built_before_the_table_still_suggests_by_scanning(index_dir, f
     build = IndexStore(old).current_path()
     assert build is not None
     (build / SPELLING_FILE).unlink()
-    with_table, without = client_for(index_dir), client_for(old)
+    # A table of another layout (an earlier version's) is not read either.
+    other = tmp_path / "other-index"
+    shutil.copytree(index_dir, other)
+    other_build = IndexStore(other).current_path()
+    assert other_build is not None
+    (other_build / SPELLING_FILE).unlink()
+    db = sqlite3.connect(other_build / SPELLING_FILE)
+    db.execute("CREATE TABLE forms (form TEXT PRIMARY KEY, stem TEXT)")
+    db.commit()
+    db.close()
+    with_table, without, misread = client_for(index_dir), client_for(old), client_for(other)
     # Misspellings of the fixture bodies' longer words (one letter dropped), from the JSONL.
     words = sorted({w for r in fixture_records for w in str(r.get("text") or r.get("body") or "").lower().split()
                     if w.isalpha() and len(w) >= 7})[:12]
     assert words
     typos = [w[:3] + w[4:] for w in words]
     suggested = [suggestion(with_table, t) for t in typos]
-    assert suggested == [suggestion(without, t) for t in typos]
+    assert suggested == [suggestion(without, t) for t in typos] == [suggestion(misread, t) for t in typos]
     assert sum(1 for s, w in zip(suggested, words, strict=True) if s == w) >= len(words) // 2
