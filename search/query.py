@@ -616,6 +616,12 @@ class _Parser:
         if query is None:
             self.ignore(f"the date range '{text}' (dates are YYYY-MM-DD)")
             return None
+        low, high = getattr(query, "start", None), getattr(query, "end", None)
+        if low is not None and high is not None and low > high:
+            # published:[2018 TO 2017] would match nothing: search it the right way round, and say so.
+            query = self.schema["published"].parse_range("published", end, start, True, True)
+            self.note(f"The date range '{_clip(text)}' ends before it starts; "
+                      f"it was searched as published:[{end} TO {start}].")
         return [Unit(text, query)]
 
     def words_only(self) -> list[Unit]:

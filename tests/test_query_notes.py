@@ -80,3 +80,14 @@ def test_language_field_finds_the_articles_in_that_language(client, fixture_reco
     assert expected
     found = api(client, q="language:fr")
     assert {h["id"] for h in found["results"]} == expected and not found["notes"]
+
+
+def test_a_reversed_date_range_is_swapped_with_a_note(fclient, filters_records):
+    years = sorted({r["published"][:4] for r in filters_records if r.get("published")})
+    first, last = years[0], years[-1]
+    assert first < last
+    expected = {r["id"] for r in filters_records if first <= (r.get("published") or "")[:4] <= last}
+    found = api(fclient, q=f"published:[{last} TO {first}]")
+    assert {h["id"] for h in found["results"]} == expected
+    assert any("ends before it starts" in n and f"published:[{first} TO {last}]" in n for n in found["notes"]), found
+    assert not any("ends before" in n for n in api(fclient, q=f"published:[{first} TO {last}]")["notes"])
