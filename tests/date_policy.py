@@ -6,7 +6,8 @@ for tests without artsearch's code: a row's publication date and where it comes 
 3. The body's dateline: the first "Month D, YYYY" or "D Month YYYY" in its first 300
    characters that ends its line or is followed by a dash, ")" or "@", or comes after
    "release"/"embargoed until" on its line (not after "correct…"/"updat…"), and not after
-   the snapshot. It replaces a record date more than two days later than itself.
+   the snapshot; not a birth date or life span (after "born" on its line, or at either
+   end of a dash between dates or years). It replaces a record date more than two days later than itself.
 4. Else the snapshot is an upper bound only; else there is no date.
 
 Month names are matched from a list and parsed with ``strptime`` here, not dateutil.
@@ -56,6 +57,21 @@ def dateline(body: str) -> datetime | None:
         after = head[end:end + 3].lstrip(" \t")
         if re.search(r"(correct|updat|revis|modif)", line_before, re.I):
             continue
+        # A birth date or a life span is no dateline: after "born" on its line, or at
+        # either end of a dash between two dates or years.
+        if "born" in re.findall(r"[a-z]+", line_before.lower()):
+            continue
+        tail = line_before.rstrip(" \t")
+        if tail[-1:] in ("-", "\u2013", "\u2014"):
+            lead = tail[:-1].rstrip(" \t")
+            if re.search(r"\d{4}$", lead):
+                continue  # the end of a span
+        rest = re.sub(r"^(\[\w+\])+", "", head[end:]).lstrip(" \t")  # a footnote mark: "1990[1] –"
+        if rest[:1] in ("-", "\u2013", "\u2014"):
+            following = rest[1:].lstrip(" \t")
+            nxt = list(_dates_in(following[:30]))
+            if (nxt and nxt[0][0] == 0) or re.match(r"(\d{4}\b|present\b)", following, re.I):
+                continue
         if after[:1] in ("-", "\u2013", "\u2014", ")", "@", "\n", "") or \
                 re.search(r"(release|embargoed until)", line_before, re.I):
             return when

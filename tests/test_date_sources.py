@@ -138,6 +138,9 @@ def test_article_page_and_json_say_where_the_date_came_from(dates_client):
     assert "on or before <time datetime=\"2018-09-20\">20 September 2018</time>" in bound
     assert "Published on or before 20 September 2018, when the page was archived." in bound
     assert dates_client.get("/api/articles/dl-none").get_json()["date_kind"] == "none"
+    # A biography's birth date and a life span are no datelines (a trial's Wikipedia pages).
+    for life in ("dl-born", "dl-span"):
+        assert dates_client.get(f"/api/articles/{life}").get_json()["date_kind"] == "none", life
     stated = dates_client.get("/api/articles/dl-caption").get_json()
     assert stated["date_kind"] == "stated" and stated["published"].startswith("2018-11-14")  # a caption is no dateline
 
