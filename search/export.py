@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from itertools import islice
 from urllib.parse import urlencode
 
+from index.clusters import stored_bound
+
 from .deadline import Deadline
 from .engine import SearchEngine
 from .request import SearchRequest
@@ -28,7 +30,9 @@ from .teasers import plain_teaser
 
 FORMATS = ("csv", "jsonl")
 # ``date_kind``: where ``published`` came from (stated, body, bound, none; index/normalise.py).
-ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "date_kind", "url", "language", "teaser")
+# ``published_before``: for date_kind "bound" only, the upper bound (the archive snapshot).
+ARTICLE_COLUMNS = ("id", "title", "authors", "outlet", "published", "published_before", "date_kind", "url",
+                   "language", "teaser")
 # With ``body=1`` (``--body``): the whole article text too, after the teaser.
 BODY_COLUMN = "body"
 META_COLUMNS = ("export_query", "export_filters", "export_sort", "export_index_build", "exported_at")
@@ -114,6 +118,7 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
 
 
 def _row(fields: dict) -> dict:
+    kind, bound = fields.get("date_kind") or "none", stored_bound(fields)
     published = fields.get("published")
     if isinstance(published, datetime):
         published = published.replace(tzinfo=timezone.utc).isoformat() if published.tzinfo is None else published.isoformat()
@@ -123,7 +128,8 @@ def _row(fields: dict) -> dict:
         "authors": list(fields.get("authors") or ()),
         "outlet": fields.get("outlet", ""),
         "published": published or None,
-        "date_kind": fields.get("date_kind") or "none",
+        "published_before": bound.isoformat() if kind == "bound" and bound else None,
+        "date_kind": kind,
         "url": fields.get("url", ""),
         "language": fields.get("language", ""),
     }

@@ -220,6 +220,24 @@ def test_exports_say_where_each_date_came_from(dates_client):
     assert {r["id"]: r["date_kind"] for r in records} == {i: e[1] for i, e in rows.items()}
 
 
+def test_exports_keep_the_upper_bound_of_an_undated_article(dates_client):
+    import csv
+    import io
+
+    from tests.date_policy import snapshot
+
+    source = rows_of(DATES)
+    want = {r["id"]: snapshot(r).date().isoformat() if expected(r)[1] == "bound" else "" for r in source}
+    assert any(want.values())
+    lines = dates_client.get("/search.jsonl?q=").get_data(as_text=True).splitlines()
+    got = {r["id"]: (r["published_before"] or "")[:10] for r in map(json.loads, lines[1:])}
+    assert got == want
+    text = dates_client.get("/search.csv?q=").get_data(as_text=True)
+    table = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    assert {r["id"]: r["published_before"][:10] for r in table} == want
+    assert all(not r["published"] for r in table if want[r["id"]])
+
+
 def test_cli_search_marks_dates_from_the_body_and_bounds(dates_run):
     from tests.reindex_helpers import artsearch
 

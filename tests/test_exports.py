@@ -115,7 +115,8 @@ def test_exports_are_streamed(client, engine):
     # Rows are produced one at a time from document numbers, never built as a list.
     assert inspect.isgenerator(export.rows)
     first = next(export.rows)
-    assert set(first) == {"id", "title", "authors", "outlet", "published", "date_kind", "url", "language", "teaser"}
+    assert set(first) == {"id", "title", "authors", "outlet", "published", "published_before", "date_kind", "url",
+                          "language", "teaser"}
 
 
 @pytest.fixture(scope="module")
@@ -323,8 +324,8 @@ def test_csv_rows_carry_a_teaser_from_the_article_and_the_body_only_when_asked(c
     for row in full:
         assert row["id"] not in clean or squeeze(row["body"]) == squeeze(by_id[row["id"]]["body"])
         assert all(p.strip() in squeeze(row["body"]) for p in row["teaser"].split("…"))
-        assert list(row)[:10] == ["id", "title", "authors", "outlet", "published", "date_kind", "url", "language",
-                                  "teaser", "body"]
+        assert list(row)[:11] == ["id", "title", "authors", "outlet", "published", "published_before", "date_kind",
+                                  "url", "language", "teaser", "body"]
     meta, rows = read_jsonl(client.get("/search.jsonl?q=vaccine&body=1").get_data(as_text=True))
     assert meta["columns"][-2:] == ["teaser", "body"]
     assert all(squeeze(r["body"]) == squeeze(by_id[r["id"]]["body"]) for r in rows if r["id"] in clean)
