@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -98,19 +99,44 @@ def _typography_class() -> str:
     # ideographs, which no Latin-script corpus contains.
     codes = [c for c in (*range(0x80, 0x10000), *range(0x1D400, 0x1D800), *range(0x1F100, 0x1F200))
              if (chr(c).isalnum() or chr(c) == "_") and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    return f"[{INVISIBLE}{char_ranges(codes)}]"
+
+
+def char_ranges(codes: list[int]) -> str:
+    """The inside of a regex character class matching exactly ``codes`` (ascending)."""
     ranges: list[list[int]] = []
     for c in codes:
         if ranges and ranges[-1][1] == c - 1:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
-    compat = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return f"[{INVISIBLE}{compat}]"
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
 _MEMO_LIMIT = 500_000
 
 
-class FoldingTokenizer(Tokenizer):
+class _OneSetting:
+    """Equality and pickling by the one constructor argument an analyzer is made from
+    (the schema pickles analyzers; their memos are rebuilt, never stored)."""
+
+    _setting = ""
+
+    def __eq__(self, other):
+        return type(self) is type(other) and getattr(self, self._setting) == getattr(other, self._setting)
+
+    def __hash__(self):
+        return hash((type(self), getattr(self, self._setting)))
+
+    def __getstate__(self):
+        return {self._setting: getattr(self, self._setting)}
+
+    def __setstate__(self, state):
+        type(self).__init__(self, state[self._setting])  # type: ignore[call-arg]
+
+
+class FoldingTokenizer(_OneSetting, Tokenizer):
     """Split on ``\\w+``; lowercase, fold accents, and (when ``stemming``) Porter-stem."""
+
+    _setting = "stemming"
 
     def __init__(self, stemming: bool = True):
         self.stemming = stemming
@@ -119,15 +145,6 @@ class FoldingTokenizer(Tokenizer):
         self._fold_memo: dict[str, str] = {}
         self._last: tuple[str, list[str]] | None = None
         self._function_terms: frozenset[str] | None = None
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.stemming == other.stemming
-
-    def __getstate__(self):
-        return {"stemming": self.stemming}
-
-    def __setstate__(self, state):
-        FoldingTokenizer.__init__(self, state["stemming"])
 
     def fold(self, word: str) -> str:
         folded = self._fold_memo.get(word)
@@ -181,15 +198,7 @@ class FoldingTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # Wildcard and prefix queries: fold, never stem ("vacc*" must stay "vacc").
-            t.original = value
-            t.text = self.fold(value)
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
+            yield _whole_value(t, value, self.fold(value), positions, chars, start_pos, start_char)
             return
         for pos, match in enumerate(WORD.finditer(value), start_pos):
             word = match.group()
@@ -204,6 +213,20 @@ class FoldingTokenizer(Tokenizer):
                 t.startchar = start_char + match.start()
                 t.endchar = start_char + match.end()
             yield t
+
+
+def _whole_value(t: Token, value: str, folded: str, positions: bool, chars: bool, start_pos: int,
+                 start_char: int) -> Token:
+    """The one token of an untokenized value (``tokenize=False``: wildcards, prefixes)."""
+    t.original = value
+    t.text = folded
+    t.boost = 1.0
+    if positions:
+        t.pos = start_pos
+    if chars:
+        t.startchar = start_char
+        t.endchar = start_char + len(value)
+    return t
 
 
 # A Whoosh tokenizer is itself a complete analyzer. It is used unwrapped because
@@ -222,7 +245,7 @@ class FastPositions(Positions):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(analyzer, FoldingTokenizer) or kwargs.get("mode", "index") != "index":
+        if not isinstance(analyzer, (FoldingTokenizer, LanguageAnalyzer)) or kwargs.get("mode", "index") != "index":
             yield from super().word_values(value, analyzer, **kwargs)
             return
         poses: dict[str, list[int]] = defaultdict(list)
@@ -252,3 +275,278 @@ class FastPositions(Positions):
 
     def decode_frequency(self, valuestring):
         return unpack_uint(valuestring[:_INT_SIZE])[0]
+
+
+# Every other language ----------------------------------------------------------------
+#
+# Articles in a language Whoosh has a Snowball stemmer for (and Arabic, with ISRI) are
+# indexed in fields of their own, ``title_<code>``/``body_<code>``, analysed by that
+# language's ``LanguageAnalyzer``; every other language goes to ``title_intl``/``body_intl``
+# (folded, unstemmed). English keeps ``title``/``body`` and ``TEXT_ANALYZER`` unchanged.
+# A query is analysed by each field's analyzer, so both sides always agree.
+
+WHOOSH_STEMMED = ("da", "nl", "fi", "fr", "de", "hu", "it", "no", "pt", "ro", "ru", "es", "sv", "ar")
+# Whoosh ships no stemmer for these (for Turkish only a stop list): the Snowball project's
+# own Python stemmers (snowballstemmer) have them.
+SNOWBALL_STEMMED = {"tr": "turkish", "fa": "persian", "hi": "hindi", "pl": "polish"}
+STEMMED_LANGUAGES = (*WHOOSH_STEMMED, *SNOWBALL_STEMMED)
+INTL = "intl"
+LANGUAGE_SUFFIXES = (*STEMMED_LANGUAGES, INTL)
+# Which scripts each field's words may be in: a query word in another script is not
+# looked up there (a Cyrillic word is never searched in the German fields).
+SUFFIX_SCRIPTS = {**{code: frozenset({"latin"}) for code in STEMMED_LANGUAGES},
+                  "ru": frozenset({"cyrillic"}), "ar": frozenset({"arabic"}), "fa": frozenset({"arabic"}),
+                  "hi": frozenset({"devanagari"}), INTL: frozenset()}
+
+
+def language_suffix(language: str) -> str:
+    """The field suffix for an article in ``language``: "" for English (and unknown)."""
+    if language in ("", "en"):
+        return ""
+    return language if language in STEMMED_LANGUAGES else INTL
+
+
+def language_field(base: str, language: str) -> str:
+    suffix = language_suffix(language)
+    return f"{base}_{suffix}" if suffix else base
+
+
+def field_suffix(field: str) -> str:
+    """"ru" for "body_ru", "" for "body"."""
+    return field.rpartition("_")[2] if "_" in field else ""
+
+
+# Combining marks (Devanagari vowel signs and virama, Arabic diacritics, ...) are part of a
+# word: Python's ``\w`` leaves them out, which cut "प्रदूषण" into three pieces.
+@functools.cache
+def _marks() -> str:
+    return char_ranges([c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")])
+
+
+MARKS = _marks()
+INTL_WORD = re.compile(rf"[\w{MARKS}]+(?:(?:{LINE_BREAK_HYPHEN}|[{INVISIBLE}]+)[\w{MARKS}]+)*")
+# Han, kana and Hangul: written without spaces, indexed as overlapping bigrams.
+CJK_CHARS = ("\u1100-\u11ff\u3040-\u30ff\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+             "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f")
+_CJK_SPLIT = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
+_CJK = re.compile(f"[{CJK_CHARS}]")
+
+# Arabic-script normalisation: diacritics (harakat, superscript alef) and tatweel go;
+# alef forms become bare alef, alef maqsura ya, ta marbuta ha; Persian ya and kaf are
+# folded with the Arabic letters so either spelling finds the other.
+_ARABIC_DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_MAP = str.maketrans({"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+                             "\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643", "\u0629": "\u0647"})
+# Clitics written onto an Arabic word: the article and the prepositions/conjunction before it.
+_ARABIC_CLITICS = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644",
+                   "\u0644\u0644", "\u0627\u0644")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def normalise_arabic(word: str) -> str:
+    return _ARABIC_DROP.sub("", word).translate(_ARABIC_MAP)
+
+
+def strip_arabic_clitics(word: str) -> str:
+    for clitic in _ARABIC_CLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            return word[len(clitic):]
+    return word
+
+
+def script_of(text: str) -> frozenset[str]:
+    """The scripts of ``text``'s letters, among latin, cyrillic, arabic, cjk and other."""
+    scripts = set()
+    for c in text:
+        if not c.isalpha():
+            continue
+        if c < "\u0250" or "\u1e00" <= c <= "\u1eff":
+            scripts.add("latin")
+        elif "\u0400" <= c <= "\u052f":
+            scripts.add("cyrillic")
+        elif "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufeff":
+            scripts.add("arabic")
+        elif _CJK.match(c):
+            scripts.add("cjk")
+        elif "\u0900" <= c <= "\u097f":
+            scripts.add("devanagari")
+        else:
+            scripts.add("other")
+    return frozenset(scripts)
+
+
+def _isri():
+    from whoosh.lang.isri import ISRIStemmer
+
+    class _ISRI(ISRIStemmer):
+        """Whoosh's ISRI stemmer; its ``norm`` passes ``r'\\u0627'`` as a replacement
+        template, which Python 3.7+ rejects ("bad escape \\u"), so every stem raised.
+        Same behaviour, with the character itself."""
+
+        def norm(self, num):
+            word: str = self.stm  # type: ignore[has-type]
+            if num in (1, 3):
+                word = self.re_short_vowels.sub("", word)
+            if num in (2, 3):
+                word = self.re_intial_hamza.sub("\u0627", word)
+            self.stm = word
+            return word
+
+    stemmer = _ISRI()
+    lock = threading.Lock()
+
+    def stem_arabic(word: str) -> str:
+        with lock:  # the stemmer keeps its word in an attribute: one at a time
+            return stemmer.stem(word)
+    return stem_arabic
+
+
+class LanguageAnalyzer(_OneSetting, Tokenizer):
+    """Words of one language: folded like ``FoldingTokenizer``, stemmed by Whoosh's
+    stemmer for the language (Snowball, ISRI for Arabic), Arabic script normalised and its
+    clitics removed, and runs of Han, kana or Hangul cut into overlapping bigrams, as
+    Lucene's CJKAnalyzer does (a run of one character is one term). A word's letters
+    keep their combining marks. Stop words stay indexed (exact quotes); they are left out
+    only of ``content_length``.
+    """
+
+    is_morph = True
+    _setting = "language"
+
+    def __init__(self, language: str = INTL):
+        self.language = language
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._fold_memo: dict[str, str] = {}
+        self._last: tuple[str, list[str]] | None = None
+        self._stem = self._make_stemmer(language)
+        from whoosh.lang import has_stopwords, stopwords_for_language
+        self._stopwords = frozenset(stopwords_for_language(language)) if has_stopwords(language) else frozenset()
+
+    @staticmethod
+    def _make_stemmer(language: str):
+        if language == "ar":
+            return _isri()
+        if language in WHOOSH_STEMMED:
+            from whoosh.lang import stemmer_for_language
+            return stemmer_for_language(language)
+        if language in SNOWBALL_STEMMED:
+            import snowballstemmer
+            stemmer = snowballstemmer.stemmer(SNOWBALL_STEMMED[language])
+            lock = threading.Lock()
+
+            def stem(word: str) -> str:
+                with lock:  # a Snowball stemmer object keeps its word while it works
+                    return stemmer.stemWord(word)
+            return stem
+        return None
+
+    def fold(self, word: str) -> str:
+        """Fold one word (no stemming): for wildcards and "Did you mean"."""
+        folded = self._fold_memo.get(word)
+        if folded is None:
+            folded = unicodedata.normalize("NFKC", _JOINERS.sub("", word)).lower().replace("i\u0307", "i")
+            if _ARABIC_LETTER.search(folded):
+                folded = normalise_arabic(folded)
+            folded = folded.translate(accent_map)
+            if len(self._fold_memo) > _MEMO_LIMIT:
+                self._fold_memo.clear()
+            self._fold_memo[word] = folded
+        return folded
+
+    def _word_term(self, word: str) -> str:
+        lowered = unicodedata.normalize("NFKC", _JOINERS.sub("", word)).lower().replace("i\u0307", "i")
+        if _ARABIC_LETTER.search(lowered):
+            lowered = normalise_arabic(lowered)
+            if self.language == "ar":
+                lowered = strip_arabic_clitics(lowered)
+        if self._stem is not None:
+            # Stemmed before accents are folded: Snowball's rules are written for the
+            # language's own letters (Turkish ı, German ü).
+            lowered = self._stem(lowered)
+        return lowered.translate(accent_map)
+
+    def pieces(self, word: str) -> tuple[str, ...]:
+        """The terms of one word: one, or a CJK run's bigrams (each with its offset)."""
+        terms = self._memo.get(word)
+        if terms is None:
+            terms = tuple(t for t, _, _ in self._split(word))
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[word] = terms
+        return terms
+
+    def _split(self, word: str, no_morph: bool = False):
+        """(term, start, end) within ``word``."""
+        convert = self.fold if no_morph else self._word_term
+        if not _CJK.search(word):
+            yield convert(word), 0, len(word)
+            return
+        for run in _CJK_SPLIT.finditer(word):
+            text, start = run.group(), run.start()
+            if not _CJK.match(text):
+                if any(c.isalnum() for c in text):
+                    yield convert(text), start, run.end()
+                continue
+            folded = unicodedata.normalize("NFKC", text)
+            if len(folded) != len(text):  # half-width kana: offsets would drift
+                folded = text
+            if len(folded) == 1:
+                yield folded, start, start + 1
+            for i in range(len(folded) - 1):
+                yield folded[i:i + 2], start + i, start + i + 2
+
+    def terms(self, value: str) -> list[str]:
+        """The indexed terms of ``value`` in order (the indexing fast path)."""
+        last = self._last
+        if last is not None and last[0] is value:
+            return last[1]
+        pieces = self.pieces
+        terms = [t for w in INTL_WORD.findall(value) for t in pieces(w)]
+        self._last = (value, terms)
+        return terms
+
+    def term(self, word: str) -> str:
+        pieces = self.pieces(word)
+        return pieces[0] if pieces else ""
+
+    def content_length(self, value: str) -> int:
+        """The terms of words that are not the language's stop words (see
+        ``FoldingTokenizer``); a stop word is a word as written, lowercased, not a stem
+        (French "sûrs" stems and folds to the stop word "sur")."""
+        stop = self._stopwords
+        pieces = self.pieces
+        return sum(len(pieces(w)) for w in INTL_WORD.findall(value) if w.lower() not in stop)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", no_morph=False, **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _whole_value(t, value, self.fold(value), positions, chars, start_pos, start_char)
+            return
+        pos = start_pos
+        for match in INTL_WORD.finditer(value):
+            word = match.group()
+            base = start_char + match.start()
+            for text, start, end in self._split(word, no_morph):
+                t.text = text
+                if keeporiginal:
+                    t.original = word[start:end]
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = base + start
+                    t.endchar = base + end
+                pos += 1
+                yield t
+
+
+LANGUAGE_ANALYZERS = {suffix: LanguageAnalyzer(suffix) for suffix in LANGUAGE_SUFFIXES}
+
+
+def analyzer_for(language: str):
+    """The analyzer of an article in ``language`` (English: ``TEXT_ANALYZER``)."""
+    suffix = language_suffix(language)
+    return LANGUAGE_ANALYZERS[suffix] if suffix else TEXT_ANALYZER

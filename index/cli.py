@@ -277,6 +277,10 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
     kinds = ", ".join([f"{stats.count('skipped'):,} skipped", f"{stats.count('repaired'):,} repaired",
                        plural(stats.count("warning"), "warning"), plural(stats.count("duplicate"), "duplicate")])
     echo(f"Problems: {kinds}.")
+    if stats.count("language"):
+        guesses = stats.count("language")
+        echo(f"Languages: {guesses:,} {'guess' if guesses == 1 else 'guesses'} made with low confidence "
+             "(listed above as 'language'; a record's language field overrides the guess).")
     merged = [(f, stats.aliases[f]) for f in ("outlet", "author") if stats.aliases.get(f, {}).get("values_merged")]
     if merged:
         echo("Aliases: " + "; ".join(

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analysis import CJK_CHARS
 from .models import Article
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ LEAD_AGREE = 0.5
 
 SIGNATURES_FILE = "signatures.sqlite"
 _WORD = re.compile(r"\w+")
+_CJK = re.compile(f"[{CJK_CHARS}]")
+_CJK_OR_REST = re.compile(f"[{CJK_CHARS}]|[^{CJK_CHARS}]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,8 +92,14 @@ DEFAULT_PARAMS = ClusterParams()
 
 
 def body_words(text: str) -> list[str]:
-    """The words a body is compared by: case-folded runs of letters and digits."""
-    return _WORD.findall(text.casefold())
+    """The words a body is compared by: case-folded runs of letters and digits. Text
+    written without spaces (Han, kana, Hangul) counts each character as a word, so a
+    shingle is five characters, not a whole clause (which one edit would change)."""
+    words = _WORD.findall(text.casefold())
+    if not _CJK.search(text):
+        return words
+    return [piece for word in words for piece in
+            (_CJK_OR_REST.findall(word) if _CJK.search(word) else (word,))]
 
 
 def body_key(words: list[str]) -> str:

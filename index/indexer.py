@@ -22,7 +22,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from .analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from .analysis import analyzer_for, language_field
 from .authors import SidebarNames
 from .clusters import (
     JUNK_ARTICLES,
@@ -42,6 +42,7 @@ from .codec import codec_choice, make_codec
 from .corpus import SourceRecord, read_corpus
 from .errors import ArtsearchError, IndexMissingError, SchemaMismatchError
 from .idtable import IdTable
+from .language import language_name
 from .models import Article
 from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
@@ -63,7 +64,7 @@ class Problem:
 
     source: str
     line: int
-    kind: str  # "skipped" | "repaired" | "warning" | "duplicate"
+    kind: str  # "skipped" | "repaired" | "warning" | "duplicate" | "language" (a guess, unsure)
     reason: str
 
     def to_dict(self) -> dict:
@@ -133,7 +134,7 @@ class IndexStats:
             articles_per_second=round(self.articles_per_second, 1),
             mb_per_second=round(self.mb_per_second, 3),
             seconds=round(self.seconds, 3),
-            problem_counts={k: self.count(k) for k in ("skipped", "repaired", "warning", "duplicate")},
+            problem_counts={k: self.count(k) for k in ("skipped", "repaired", "warning", "duplicate", "language")},
         )
         return data
 
@@ -164,7 +165,7 @@ def to_document(article: Article) -> dict:
         "language": article.language,
         "content_hash": content_hash(article),
     }
-    analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+    analyzer = analyzer_for(article.language)
     doc["title_words"] = analyzer.content_length(article.title)
     doc["body_words"] = analyzer.content_length(article.body)
     if english:
@@ -172,9 +173,10 @@ def to_document(article: Article) -> dict:
         doc["body"] = article.body
     else:
         # Stored under title/body so every reader finds the text in one place, but
-        # indexed only by the unstemmed *_intl fields.
-        doc.update(title="", body="", _stored_title=article.title, _stored_body=article.body,
-                   title_intl=article.title, body_intl=article.body)
+        # indexed only by the language's own fields (title_ru, body_ru; *_intl).
+        doc.update(title="", body="", _stored_title=article.title, _stored_body=article.body)
+        doc[language_field("title", article.language)] = article.title
+        doc[language_field("body", article.language)] = article.body
     if article.authors:
         doc["author"] = " ; ".join(article.authors)
         doc["author_facet"] = FACET_SEPARATOR.join(article.authors)
@@ -189,6 +191,13 @@ def to_document(article: Article) -> dict:
                date_only=article.date_only,
                date_bound=article.date_bound.astimezone(timezone.utc).isoformat() if article.date_bound else "")
     return doc
+
+
+def _language_names(ix) -> dict[str, str]:
+    """Each language of the index by its own name, for the language facet."""
+    with ix.reader() as reader:
+        codes = [term.decode("utf-8") for term in reader.lexicon("language")]
+    return {code: language_name(code) for code in codes if code}
 
 
 def content_hash(article: Article) -> str:
@@ -224,7 +233,8 @@ def iter_articles(
                 problems.append(Problem(record.source, record.line, "skipped", str(e)))
                 continue
             for warning in warnings:
-                kind = "repaired" if warning.startswith("body cut") else "warning"
+                kind = ("repaired" if warning.startswith("body cut")
+                        else "language" if warning.startswith("language guessed") else "warning")
                 problems.append(Problem(record.source, record.line, kind, warning))
             yield ParsedRecord(article, record.source, record.line)
 
@@ -393,6 +403,7 @@ def build_index(
             # Absolute, so that the remedy for a damaged index ("reindex --full <sources>")
             # works from any directory.
             sources=[str(s) if str(s) == "-" else str(Path(s).resolve()) for s in sources],
+            language_names=_language_names(ix),
         )
         if full:
             meta["built_at"] = meta["updated_at"]

@@ -20,7 +20,7 @@ from slugify import slugify
 from .aliases import AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, normalise_authors
 from .dates import DateError, find_dateline, is_date_only, parse_date
-from .language import detect_language
+from .language import guess_language, language_name
 from .markup import strip_html
 from .models import Article
 
@@ -245,7 +245,11 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         warn(f"no author: no person's name in byline {_shorten(_byline_text(byline))!r}")
     language = normalise_language(pick(data, "language", options))
     if not language and options.detect_language:
-        language = detect_language(f"{title}\n{body}")
+        guess = guess_language(f"{title}\n{body}")
+        language = guess.language
+        if guess.low:
+            warn(f"language guessed: {language_name(language)} ({language}) with confidence "
+                 f"{guess.confidence:.2f}; give the record a language field if that is wrong")
     return Article(
         id=article_id,
         title=title,

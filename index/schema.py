@@ -13,11 +13,11 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, FieldType, SchemaClass
 from whoosh.formats import Existence
 
-from .analysis import FOLD_ANALYZER, TEXT_ANALYZER, FastPositions
+from .analysis import FOLD_ANALYZER, LANGUAGE_ANALYZERS, TEXT_ANALYZER, FastPositions
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.
@@ -55,9 +55,9 @@ class ArticleSchema(SchemaClass):
     # Titles say what an article is about in a few words: a title match counts double.
     title = WORDS(TEXT_ANALYZER, stored=True, field_boost=2.0)
     body = WORDS(TEXT_ANALYZER, stored=True)
-    # Non-English articles: folded but never stemmed with the English stemmer.
-    title_intl = WORDS(FOLD_ANALYZER, field_boost=2.0)
-    body_intl = WORDS(FOLD_ANALYZER)
+    # Non-English articles: title_<code>/body_<code> per language with a stemmer, and
+    # title_intl/body_intl for every other language (added by make_schema, analysed by
+    # index/analysis.py's LanguageAnalyzer).
     authors = STORED
     author = WORDS(FOLD_ANALYZER)
     author_facet = FACET()
@@ -89,5 +89,9 @@ class ArticleSchema(SchemaClass):
 
 
 def make_schema() -> ArticleSchema:
-    return ArticleSchema()
+    schema = ArticleSchema()
+    for suffix, analyzer in LANGUAGE_ANALYZERS.items():
+        schema.add(f"title_{suffix}", WORDS(analyzer, field_boost=2.0))
+        schema.add(f"body_{suffix}", WORDS(analyzer))
+    return schema
 

@@ -25,9 +25,11 @@ from .teasers import plain_teaser
 @click.option("--author", multiple=True, help="Only this author (repeatable: any of them).")
 @click.option("--outlet", multiple=True, help="Only this outlet (repeatable: any of them).")
 @click.option("--year", multiple=True, help="Only this year (repeatable).")
+@click.option("--language", multiple=True, help="Only articles in this language, an ISO code such as ru (repeatable).")
 @click.option("--not-author", multiple=True, help="Leave out this author (repeatable).")
 @click.option("--not-outlet", multiple=True, help="Leave out this outlet, e.g. a wire service (repeatable).")
 @click.option("--not-year", multiple=True, help="Leave out this year (repeatable).")
+@click.option("--not-language", multiple=True, help="Leave out articles in this language (repeatable).")
 @click.option("--from", "date_from", type=DAY, help="Published on or after this day (UTC).")
 @click.option("--to", "date_to", type=DAY, help="Published on or before this day (UTC).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Result order.")
@@ -45,8 +47,8 @@ from .teasers import plain_teaser
 @click.option("--body", "with_body", is_flag=True,
               help="With --format csv or jsonl: add each article's whole text (a body column).")
 @timeout_option
-def search_command(query, index_dir: Path | None, author, outlet, year, not_author, not_outlet, not_year,
-                   date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, with_body,
+def search_command(query, index_dir: Path | None, author, outlet, year, language, not_author, not_outlet, not_year,
+                   not_language, date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, with_body,
                    timeout):
     """Search the index from the command line.
 
@@ -67,6 +69,8 @@ def search_command(query, index_dir: Path | None, author, outlet, year, not_auth
     args.setlist("author", author)
     args.setlist("outlet", outlet)
     args.setlist("year", year)
+    args.setlist("language", language)
+    args.setlist("-language", not_language)
     args.setlist("-author", not_author)
     args.setlist("-outlet", not_outlet)
     args.setlist("-year", not_year)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from whoosh import query as wq
 
-from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.analysis import TEXT_ANALYZER, analyzer_for, language_field
 from index.clusters import aware_utc
 
 from .query import FUNCTION_WORDS
@@ -165,9 +165,9 @@ def similar_query(searcher, fields: dict, *, junk: bool = False):
     title or in at least ``SHORT_MIN_DOCS`` documents. A crawl-junk body (a bot check, a
     stub) gives no terms at all; the title alone speaks for the article.
     """
-    english = fields.get("language", "") in ("", "en")
-    field, title_field = ("body", "title") if english else ("body_intl", "title_intl")
-    analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+    language = fields.get("language", "")
+    field, title_field = language_field("body", language), language_field("title", language)
+    analyzer = analyzer_for(language)
     body = fields.get("body", "")[:SIMILAR_TEXT_CHARS]
     title = _terms(analyzer, fields.get("title", ""))
     terms = [] if junk else similar_terms(searcher, field, body)

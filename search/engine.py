@@ -25,7 +25,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 
-from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER
+from index.analysis import analyzer_for, language_field
 from index.clusters import article_from_stored, stored_bound
 from index.config import Config
 from index.errors import ArtsearchError, NotFoundError, QueryError, SearchTimeoutError
@@ -39,7 +39,14 @@ from .deadline import Deadline, DeadlineCollector, docs_for_query
 from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
 from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
-from .query import DEFAULT_FIELDS, ParsedQuery, build_query, highlight_terms, phrase_sequences
+from .query import (
+    DEFAULT_FIELDS,
+    ParsedQuery,
+    build_query,
+    fields_for_languages,
+    highlight_terms,
+    phrase_sequences,
+)
 from .ranking import RERANK_WINDOW, FieldLengths, Ranked, rank
 from .request import SearchRequest, cut_note, cut_query
 from .results import Copy, FacetList, Hit, SearchResult
@@ -55,14 +62,17 @@ _QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]"
 class IndexView:
     """Everything derived from one reader generation, shared by all threads."""
 
-    def __init__(self, build: str, searcher, cache_bytes: int, path: Path | None = None):
+    def __init__(self, build: str, searcher, cache_bytes: int, path: Path | None = None,
+                 language_names: dict | None = None):
         reader = searcher.reader()
         # "Did you mean"'s table (None: a build from before it; suggestions scan instead).
         self.spelling = SpellingTable.open(path)
         self.build = build
         self.size = reader.doc_count_all()
         self.all_docs = frozenset(reader.all_doc_ids())
-        self.columns = FacetColumns(reader)
+        # Each language's own name, worked out at reindex (index/indexer.py): loading the
+        # names' data costs about a second, too much for a search.
+        self.columns = FacetColumns(reader, {"language": dict(language_names or {})})
         self.query_fields = tuple(f for f in DEFAULT_FIELDS if reader.field_length(f) > 0) or ("title", "body")
         # Sort orders: dated documents by time, undated ones last in both directions.
         published = reader.column_reader("published") if reader.has_column("published") else None
@@ -198,7 +208,10 @@ class SearchEngine:
                     problems = self.store.check()
                     if problems:
                         raise self.store.damaged(problems)
-                    view = IndexView(build, searcher, self.config.cache_bytes, self.store.builds_dir / build)
+                    current = self.store.current_path()
+                    meta = self.store.read_meta(current) if current is not None else {}
+                    view = IndexView(build, searcher, self.config.cache_bytes, self.store.builds_dir / build,
+                                     language_names=meta.get("language_names") or {})
                     self._views = {key: view}  # drop views of older generations
         return view
 
@@ -228,7 +241,7 @@ class SearchEngine:
         deadline = deadline or Deadline(self.config.timeout)
         searcher = self.searcher()
         view = self.view(searcher)
-        parsed, found = self._parse_and_match(searcher, view, request.q, deadline)
+        parsed, found = self._parse_and_match(searcher, view, request.q, deadline, request.language)
         notes = list(parsed.notes)
         if request.q_cut:
             notes.append(cut_note(request.q, self.config.max_query_chars))
@@ -358,14 +371,16 @@ class SearchEngine:
         the shared start of ``facet_values`` and ``match``."""
         searcher = self.searcher()
         view = self.view(searcher)
-        parsed, found = self._parse_and_match(searcher, view, request.q, deadline)
+        parsed, found = self._parse_and_match(searcher, view, request.q, deadline, request.language)
         return _Matched(searcher, view, parsed, found, self._scope(view, request, found.query, found.docs))
 
-    def _parse_and_match(self, searcher, view: IndexView, text: str, deadline: Deadline) -> tuple[ParsedQuery, Match]:
+    def _parse_and_match(self, searcher, view: IndexView, text: str, deadline: Deadline,
+                         languages=()) -> tuple[ParsedQuery, Match]:
         """Parse ``text``, check its expansions and match it. A quote no article contains,
         in a query that then finds nothing, is searched as its words instead, with a note
         (CACM: four pasted questions cited a title or a phrase that no record has)."""
-        parsed = build_query(text, searcher.schema, view.query_fields)
+        fields = fields_for_languages(view.query_fields, languages)
+        parsed = build_query(text, searcher.schema, fields)
         deadline.advice = parsed.timeout_advice()
         check_expansions(parsed.query, searcher.reader(), self.config, deadline)
         found = self._match(searcher, view, parsed, deadline)
@@ -375,7 +390,7 @@ class SearchEngine:
                    and not self._query_docs(searcher, view, u.query, deadline)]
         if not unfound:
             return parsed, found
-        words = build_query(_QUOTE_MARKS.sub(" ", text), searcher.schema, view.query_fields)
+        words = build_query(_QUOTE_MARKS.sub(" ", text), searcher.schema, fields)
         check_expansions(words.query, searcher.reader(), self.config, deadline)
         again = self._match(searcher, view, words, deadline)
         if not again.docs:
@@ -516,18 +531,18 @@ class SearchEngine:
     def teaser_parts(self, searcher, fields: dict, query) -> tuple[str, ...]:
         """The teaser of one article's stored ``fields`` under ``query``, as the results
         page shows it: passages of HTML in which only ``<mark>`` occurs."""
-        english = fields.get("language", "") in ("", "en")
-        analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
-        spec = self._highlight_spec(searcher, query, "body" if english else "body_intl")
+        language = fields.get("language", "")
+        analyzer = analyzer_for(language)
+        spec = self._highlight_spec(searcher, query, language_field("body", language))
         return make_teaser_parts(fields.get("body", ""), analyzer, spec, self.config.teaser_chars)
 
     def _make_hit(self, searcher, docnum: int, query, score: float | None) -> Hit:
         fields = searcher.stored_fields(docnum)
-        english = fields.get("language", "") in ("", "en")
-        analyzer = TEXT_ANALYZER if english else FOLD_ANALYZER
+        language = fields.get("language", "")
+        analyzer = analyzer_for(language)
         teaser = self.teaser_parts(searcher, fields, query)
         title = fields.get("title", "")
-        title_spec = self._highlight_spec(searcher, query, "title" if english else "title_intl")
+        title_spec = self._highlight_spec(searcher, query, language_field("title", language))
         return Hit(
             id=fields["id"],
             slug=fields.get("slug", ""),
@@ -543,6 +558,7 @@ class SearchEngine:
             score=score,
             teaser_parts=teaser,
             title_html=highlight_text(title, analyzer, title_spec),
+            language=language,
         )
 
     # Articles -------------------------------------------------------------------------
@@ -606,10 +622,9 @@ class SearchEngine:
         searcher = self.searcher()
         parsed: ParsedQuery = build_query(cut_query(q, self.config.max_query_chars), searcher.schema,
                                           self.view(searcher).query_fields)
-        english = article.language in ("", "en")
         query = parsed.query if parsed.query is not wq.NullQuery else None
-        spec = self._highlight_spec(searcher, query, field if english else field + "_intl")
-        return (TEXT_ANALYZER if english else FOLD_ANALYZER), spec
+        spec = self._highlight_spec(searcher, query, language_field(field, article.language))
+        return analyzer_for(article.language), spec
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

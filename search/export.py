@@ -91,7 +91,7 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
     deadline = deadline or Deadline(engine.config.timeout)
     matches = engine.match(request, deadline)
     request_dict = request.to_dict()
-    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "exclude", "from", "to")}
+    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "language", "exclude", "from", "to")}
     filters_text = urlencode([(k, v) for k, v in request.to_args() if k not in ("q", "sort", "page", "per_page")])
     docs: Iterable[int] = engine.iter_docs(matches, request.sort, deadline)
     page = per_page = None

@@ -32,6 +32,8 @@ FACETS = (
     FacetSpec("outlet", "outlet_facet", "Outlet"),
     FacetSpec("author", "author_facet", "Author", multi=True),
     FacetSpec("year", "year", "Year", sort_by="value_desc"),
+    # Values are ISO codes; each is shown by the language's own name (Русский, 中文).
+    FacetSpec("language", "language", "Language"),
 )
 FACETS_BY_KEY = {spec.key: spec for spec in FACETS}
 
@@ -39,7 +41,9 @@ FACETS_BY_KEY = {spec.key: spec for spec in FACETS}
 class FacetColumns:
     """For one reader: each facet's distinct values and each document's value ids."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, labels: dict[str, dict[str, str]] | None = None):
+        # What a value is shown as, by facet key and value (languages: their own names).
+        self.labels = labels or {}
         self.values: dict[str, list[str]] = {}
         self.value_ids: dict[str, dict[str, int]] = {}
         self.doc_values: dict[str, list] = {}
@@ -105,7 +109,7 @@ def build_facets(columns: FacetColumns, counts_by_facet: dict[str, Counter], req
         for name in getattr(request, spec.key):
             if name not in shown_names:
                 shown.append((name, counts.get(columns.value_ids[spec.key].get(name, -2), 0)))
-        values = tuple(_value(request, spec.key, name, n) for name, n in shown)
+        values = tuple(_value(request, spec.key, name, n, columns.labels.get(spec.key)) for name, n in shown)
         facets.append(Facet(spec.key, spec.title, values, truncated=len(pairs) > size, total_values=len(pairs)))
     return tuple(facets)
 
@@ -117,7 +121,7 @@ def list_facet_values(columns: FacetColumns, counts: Counter, request: SearchReq
     names = columns.values[key]
     pairs = [(names[vid], n) for vid, n in counts.items() if n > 0 and matches_prefix(names[vid], prefix)]
     pairs.sort(key=_by_count)
-    values = tuple(_value(request, key, name, n) for name, n in pairs[:limit])
+    values = tuple(_value(request, key, name, n, columns.labels.get(key)) for name, n in pairs[:limit])
     return FacetList(request, key, FACETS_BY_KEY[key].title, prefix, limit, values, len(pairs))
 
 
@@ -143,9 +147,10 @@ def _by_count(pair: tuple[str, int]):
     return (-pair[1], pair[0].casefold(), pair[0])
 
 
-def _value(request: SearchRequest, key: str, name: str, count: int) -> FacetValue:
+def _value(request: SearchRequest, key: str, name: str, count: int,
+           labels: dict[str, str] | None = None) -> FacetValue:
     return FacetValue(
-        value=name, label=name, count=count, selected=name in getattr(request, key),
+        value=name, label=(labels or {}).get(name, name), count=count, selected=name in getattr(request, key),
         toggle_args=tuple(request.to_args(**request.toggle_changes(key, name))),
         exclude_args=tuple(request.to_args(**request.exclude_changes(key, name))),
     )

@@ -29,18 +29,27 @@ from itertools import islice
 
 from whoosh import query as wq
 
-from index.analysis import INVISIBLE, LINE_BREAK_HYPHEN
+from index.analysis import (
+    INVISIBLE,
+    LANGUAGE_SUFFIXES,
+    LINE_BREAK_HYPHEN,
+    MARKS,
+    SUFFIX_SCRIPTS,
+    field_suffix,
+    script_of,
+)
 from index.language import FUNCTION_WORDS
 
-# User-facing field names and the index fields each one searches.
+# User-facing field names and the index fields each one searches: title and body in
+# English and in each other language's fields (title_ru, body_intl, ...).
 QUERY_FIELDS = {
-    "title": ("title", "title_intl"),
-    "body": ("body", "body_intl"),
+    "title": ("title", *(f"title_{s}" for s in LANGUAGE_SUFFIXES)),
+    "body": ("body", *(f"body_{s}" for s in LANGUAGE_SUFFIXES)),
     "author": ("author",),
     "outlet": ("outlet",),
     "published": ("published",),
 }
-DEFAULT_FIELDS = ("title", "body", "title_intl", "body_intl")
+DEFAULT_FIELDS = ("title", "body", *(f"{group}_{s}" for s in LANGUAGE_SUFFIXES for group in ("title", "body")))
 # Exact keyword fields, as the filters use them: ``year:2016`` is the Year facet's filter,
 # ``language:fr`` the stored language code. name -> (what a value must look like, example).
 KEYWORD_FIELDS = {
@@ -48,6 +57,29 @@ KEYWORD_FIELDS = {
     "language": (re.compile(r"[a-z]{2,3}"), "language:fr"),
 }
 FIELD_NAMES = (*QUERY_FIELDS, *KEYWORD_FIELDS)
+
+
+def fields_for_languages(fields: tuple[str, ...], languages) -> tuple[str, ...]:
+    """``fields`` narrowed to the articles of ``languages`` (the language filter): a
+    query in Latin script filtered to German is analysed as German and English only."""
+    if not languages:
+        return fields
+    from index.analysis import language_suffix
+    wanted = {language_suffix(code) for code in languages}
+    return tuple(f for f in fields if f not in DEFAULT_FIELDS or field_suffix(f) in wanted
+                 or (f in ("title", "body") and "" in wanted)) or fields
+
+
+def _script_allows(name: str, text: str) -> bool:
+    """Whether a language's field may hold ``text``: its script decides (a Cyrillic word is
+    looked up in the Russian and other-language fields, never in the German ones)."""
+    if name in ("title", "body"):
+        return True
+    scripts = SUFFIX_SCRIPTS.get(field_suffix(name))
+    if not scripts:
+        return True
+    found = script_of(text)
+    return not found or bool(found & scripts)
 
 _QUOTES = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -69,7 +101,9 @@ MAX_JOINED_VARIANTS = 3
 # An OR of at least this many words gets its own advice when it runs out of time.
 MANY_ALTERNATIVES = 10
 # Words joined by these (with no space) are one compound, matched as a phrase.
-_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011\u2027'.&@:]\w+)*")
+# A word keeps its combining marks (Devanagari vowel signs, Arabic harakat): Python's \w
+# leaves them out.
+_COMPOUND = re.compile(rf"[\w{MARKS}]+(?:[-\u2010\u2011\u2027'.&@:][\w{MARKS}]+)*")
 _ELLIPSIS = re.compile(r"\[\s*(?:\.\s*){3}\]|\[…\]|\(\s*(?:\.\s*){3}\)|\(…\)|\.{3,}|…")
 _RANGE = re.compile(r"(?<![^\s(])(published):\[([^\[\]]*?)\s+TO\s+([^\[\]]*?)\]", re.IGNORECASE)
 # A range with no field ("[a TO z]"): only dates have ranges; its words are searched.
@@ -202,9 +236,9 @@ def tidy_query_text(text: str) -> str:
 def build_query(text: str, schema, fields: tuple[str, ...] = DEFAULT_FIELDS) -> ParsedQuery:
     """Return the parsed query for ``text``; never raises on user input.
 
-    ``fields`` are searched by bare words; the engine leaves out the ``*_intl`` twins
-    when the index holds no non-English article (each field is one more posting list
-    to merge for every word).
+    ``fields`` are searched by bare words; the engine leaves out the fields of languages
+    the index holds no article in (each field is one more posting list to merge for
+    every word), and those the language filter leaves out.
     """
     text = normalise_query_text(text)
     if not text:
@@ -248,7 +282,6 @@ class _Parser:
         self.text = text
         self.schema = schema
         self.fields = tuple(fields)
-        self.intl = "body_intl" in self.fields
         self.ignored: list[str] = []
         self.other_notes: list[str] = []
         self.short_wildcards: list[str] = []
@@ -481,7 +514,8 @@ class _Parser:
             if tok.value in KEYWORD_FIELDS:
                 return self._keyword(tok.value, nxt)
             outer = self.current_fields
-            self.current_fields = QUERY_FIELDS[tok.value] if self.intl else QUERY_FIELDS[tok.value][:1]
+            wanted = QUERY_FIELDS[tok.value]
+            self.current_fields = tuple(f for f in self.fields if f in wanted) or wanted[:1]
             try:
                 units = self._atom()
             finally:
@@ -555,7 +589,7 @@ class _Parser:
         terms: tuple[str, ...] = ()
         for name in fields:
             field = self.schema[name] if name in self.schema else None
-            if field is None or field.analyzer is None:
+            if field is None or field.analyzer is None or not _script_allows(name, text):
                 continue
             variants = _hyphen_variants(field.analyzer, text)
             if not variants:
@@ -572,6 +606,8 @@ class _Parser:
     def _wildcard(self, head: str, tail: str, fields) -> Unit:
         per_field = []
         for name in fields:
+            if not _script_allows(name, head):
+                continue
             analyzer = self.schema[name].analyzer
             folded_head = next(iter(analyzer(head, tokenize=False))).text
             if tail:

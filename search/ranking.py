@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
-from index.analysis import TEXT_ANALYZER
+from index.analysis import LANGUAGE_SUFFIXES, TEXT_ANALYZER
 
 from .deadline import Deadline
 from .query import FUNCTION_WORDS, Unit
@@ -65,7 +65,8 @@ PROXIMITY_FIELDS = ("title", "body")
 # The same words as indexed terms (stemmed), for pairs of query terms.
 FUNCTION_TERMS = frozenset(TEXT_ANALYZER.term(w) for w in FUNCTION_WORDS)
 # Which BM25F field each indexed text field adds to.
-FIELD_GROUPS = {"title": "title", "title_intl": "title", "body": "body", "body_intl": "body"}
+FIELD_GROUPS = {"title": "title", "body": "body",
+                **{f"{group}_{suffix}": group for group in ("title", "body") for suffix in LANGUAGE_SUFFIXES}}
 
 
 class FieldLengths:

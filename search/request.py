@@ -12,7 +12,7 @@ from index.errors import InvalidFilterError
 from .query import tidy_query_text
 
 SORTS = ("relevance", "newest", "oldest")
-FILTER_KEYS = ("author", "outlet", "year")
+FILTER_KEYS = ("author", "outlet", "year", "language")
 CLUSTER_ID = re.compile(r"c[0-9a-f]{12}")
 
 
@@ -22,6 +22,7 @@ class SearchRequest:
     author: tuple[str, ...] = ()
     outlet: tuple[str, ...] = ()
     year: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()  # ISO 639-1 codes
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -31,6 +32,7 @@ class SearchRequest:
     not_author: tuple[str, ...] = ()
     not_outlet: tuple[str, ...] = ()
     not_year: tuple[str, ...] = ()
+    not_language: tuple[str, ...] = ()
     q_cut: bool = dataclasses.field(default=False, compare=False)  # q was longer than the limit
     # The configured page size: links leave per_page out only when it equals this one.
     default_per_page: int = dataclasses.field(default=10, compare=False)
@@ -62,7 +64,7 @@ class SearchRequest:
         given = sum(len(values) for values in filters.values())
         if given > config.max_filter_values:
             raise InvalidFilterError(
-                f"At most {config.max_filter_values:,} author, outlet and year values can be combined "
+                f"At most {config.max_filter_values:,} author, outlet, year and language values can be combined "
                 f"in one search (the limit); this one has {given:,}."
             )
         for year in filters["year"] + filters["not_year"]:
@@ -187,6 +189,7 @@ class SearchRequest:
             "author": list(self.author),
             "outlet": list(self.outlet),
             "year": list(self.year),
+            "language": list(self.language),
             "exclude": {key: list(getattr(self, "not_" + key)) for key in FILTER_KEYS},
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,

@@ -126,12 +126,14 @@ class Hit:
     date_kind: str = ""
     date_only: bool = False  # a day without a time of day
     date_bound: datetime | None = None  # published on or before (archive snapshot)
+    language: str = ""  # ISO 639-1 code ("" unknown): the page's lang attribute
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "slug": self.slug,
             "title": self.title,
+            "language": self.language,
             "authors": list(self.authors),
             "outlet": self.outlet,
             "published": self.published.isoformat() if self.published else None,

@@ -27,7 +27,7 @@ from pathlib import Path
 from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein, levenshtein
 
-from index.analysis import FOLD_ANALYZER, TEXT_ANALYZER, stem
+from index.analysis import FOLD_ANALYZER, LANGUAGE_ANALYZERS, TEXT_ANALYZER, script_of, stem
 from index.spelling import SPELLING_FILE, SPELLING_VERSION, table_version
 
 from .deadline import Deadline
@@ -40,11 +40,15 @@ SURFACE_DOCS = 8
 
 def _known(reader, word: str) -> bool:
     stemmed = TEXT_ANALYZER.term(word)
-    return (
-        reader.doc_frequency("body", stemmed) > 0
-        or reader.doc_frequency("title", stemmed) > 0
-        or reader.doc_frequency("body_intl", FOLD_ANALYZER.fold(word)) > 0
-    )
+    if reader.doc_frequency("body", stemmed) > 0 or reader.doc_frequency("title", stemmed) > 0:
+        return True
+    # A word of another language is known when its own fields have it (German "Maßnahme"
+    # is not respelled as an English word).
+    for suffix, analyzer in LANGUAGE_ANALYZERS.items():
+        term = analyzer.term(word)
+        if reader.doc_frequency(f"body_{suffix}", term) > 0 or reader.doc_frequency(f"title_{suffix}", term) > 0:
+            return True
+    return False
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -253,7 +257,11 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
     def fix(match: re.Match) -> str:
         nonlocal changed, tried
         word = match.group(1)
-        if word in _OPERATORS or len(word) > max_chars or tried >= max_words or _known(reader, word):
+        if word in _OPERATORS or len(word) > max_chars or tried >= max_words:
+            return word
+        # Respelling knows the Latin alphabet only: a Cyrillic, Arabic or CJK word is
+        # never "corrected" into a Latin one.
+        if script_of(word) != {"latin"} or _known(reader, word):
             return word
         tried += 1
         folded = FOLD_ANALYZER.fold(word)

@@ -130,4 +130,4 @@ def test_cli_leaves_values_out_like_the_api(filters_index, filters_records):
             if r.get("outlet") != "reuters.com" and "Serdar Argic" not in (r.get("authors") or [])]
     assert data["total"] == len(kept) == len(data["results"])
     assert {r["id"] for r in data["results"]} == {r["id"] for r in kept}
-    assert data["request"]["exclude"] == {"author": ["Serdar Argic"], "outlet": ["reuters.com"], "year": []}
+    assert data["request"]["exclude"] == {"author": ["Serdar Argic"], "outlet": ["reuters.com"], "year": [], "language": []}

@@ -1,6 +1,7 @@
 import pytest
 from whoosh import query as wq
 
+from index.analysis import SUFFIX_SCRIPTS
 from index.schema import make_schema
 from search.query import build_query, normalise_query_text
 
@@ -37,9 +38,13 @@ def test_hyphenated_word_is_not_negation():
     assert any(isinstance(leaf, wq.Phrase) and leaf.words == ["covid", "19"] for leaf in q.leaves())
 
 
-def test_fields_and_title_covers_non_english_twin():
+def test_fields_and_title_covers_every_language_of_its_script():
     fields = {leaf.fieldname for leaf in parse("title:cancer").query.leaves()}
-    assert fields == {"title", "title_intl"}
+    latin = {f"title_{s}" for s, scripts in SUFFIX_SCRIPTS.items() if not scripts or "latin" in scripts}
+    assert "title_ru" not in latin and "title_de" in latin
+    assert fields == {"title"} | latin
+    cyrillic = {leaf.fieldname for leaf in parse("title:Москва").query.leaves()}
+    assert cyrillic == {"title", "title_ru", "title_intl"}
     assert parse("author:smith").query == wq.Term("author", "smith")
 
 
