@@ -238,7 +238,7 @@ def test_export_leaves_out_excluded_values_and_says_so(client, fixture_records):
     expected = {i for i in expected if (d := published_day(next(r for r in fixture_records if r["id"] == i)))
                 and d.year == 2016}
     assert {r["id"] for r in rows} == expected
-    assert meta["filters"]["exclude"] == {"author": [], "outlet": ["reuters.com"], "year": ["2017"]}
+    assert meta["filters"]["exclude"] == {"author": [], "outlet": ["reuters.com"], "year": ["2017"], "language": []}
     rows = read_csv(client.get("/search.csv?-outlet=reuters.com&year=2016").get_data(as_text=True))
     assert rows and {r["export_filters"] for r in rows} == {"year=2016&-outlet=reuters.com"}
 

@@ -27,7 +27,7 @@ def test_json_contract(client):
     data = client.get("/api/search?q=cancer&per_page=1").get_json()
     assert set(data) >= {"query", "total", "page", "per_page", "results", "facets", "suggestion", "took_ms"}
     assert set(data["results"][0]) >= {"id", "title", "authors", "outlet", "published", "url", "teaser"}
-    assert set(data["facets"]) == {"outlet", "author", "year"}
+    assert set(data["facets"]) == {"outlet", "author", "year", "language"}
     assert all(set(v) >= {"value", "count"} for v in data["facets"]["outlet"])
     assert data["per_page"] == 1 and len(data["results"]) == 1
 
