@@ -84,6 +84,19 @@ def test_a_bad_encoded_id_is_a_404(client5):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("segment", ["~!!!", "~<b>x"])
+def test_a_404_quotes_the_id_as_given_and_escapes_it(client5, filters_records, segment):
+    assert segment not in {r["id"] for r in filters_records}
+    response = client5.get(f"/api/articles/{segment}")
+    assert response.status_code == 404
+    assert repr(segment) in response.get_data(as_text=True) and "''" not in response.get_data(as_text=True)
+    page = client5.get(f"/articles/{segment}")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert "id ''" not in html and "<b>x" not in html
+    assert segment.replace("<", "&lt;").replace(">", "&gt;") in html
+
+
 _pairs = st.lists(st.tuples(st.sampled_from(["q", "outlet", "-author", "from", "page"]),
                             st.text(alphabet="ab &+=?#/%é\u2019 \n", max_size=6)), max_size=5)
 

@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter
 
 _PLAIN = re.compile(r"[A-Za-z0-9._-]+")
 MARK = "~"
@@ -30,9 +30,13 @@ def decode_id(segment: str) -> str:
         return segment
     data = segment[len(MARK):]
     try:
-        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
+        decoded = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8")
     except (binascii.Error, ValueError):
-        raise ValidationError() from None
+        return segment
+    # base64 skips characters outside its alphabet ("~!!!" would be the id ""): a segment
+    # that is not exactly an encoded id (or not base64 at all) is the id as given, so the
+    # 404 quotes what was asked for.
+    return decoded if encode_id(decoded) == segment else segment
 
 
 class ArticleIdConverter(BaseConverter):
