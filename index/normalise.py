@@ -279,7 +279,7 @@ def decide_date(raw, body: str, url: str, default_tz: tzinfo, warn) -> dict:
         warn(f"undated: published {stated:%Y-%m-%d} is after the page was archived "
              f"({snapshot:%Y-%m-%d}), so it cannot be the publication date")
         reason = "after_snapshot"
-        note = (f"The record says {stated:%d %B %Y}, after the page was archived on {snapshot:%d %B %Y}, "
+        note = (f"The record says {_day(stated)}, after the page was archived on {_day(snapshot)}, "
                 "so that cannot be the publication date.")
         stated = None
     dateline = find_dateline(body, default_tz)
@@ -287,7 +287,7 @@ def decide_date(raw, body: str, url: str, default_tz: tzinfo, warn) -> dict:
         dateline = None  # a "dateline" after the snapshot is no dateline
     if stated and dateline and dateline[0] < stated - DATELINE_SLACK:
         reason = "after_dateline"
-        note = (f"The record says {stated:%d %B %Y}, later than the body's dateline "
+        note = (f"The record says {_day(stated)}, later than the body's dateline "
                 f"({dateline[1]}): a crawl or update time, not the publication date.")
         warn(f"date from the body: published {stated:%Y-%m-%d} is later than the body's dateline "
              f"{dateline[1]!r}, so the dateline is used")
@@ -303,5 +303,10 @@ def decide_date(raw, body: str, url: str, default_tz: tzinfo, warn) -> dict:
                 "date_note": f"{note} Date read from the body's dateline: “{dateline[1]}”.".strip()}
     if snapshot:
         return {**fields, "date_kind": "bound", "date_bound": snapshot,
-                "date_note": f"{note} Published on or before {snapshot:%d %B %Y}, when the page was archived.".strip()}
+                "date_note": f"{note} Published on or before {_day(snapshot)}, when the page was archived.".strip()}
     return {**fields, "date_kind": ""}
+
+
+def _day(when: datetime) -> str:
+    """A date in a note as the pages write it: "1 March 2021" (no leading zero)."""
+    return f"{when.day} {when:%B %Y}"

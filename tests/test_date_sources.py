@@ -247,3 +247,26 @@ def test_cli_search_marks_dates_from_the_body_and_bounds(dates_run):
     assert "2018-09-18 (from the body)" in done.stdout  # dl-body
     assert "undated (on or before 2018-09-20)" in done.stdout  # dl-bound
     assert "2018-09-09" in done.stdout and "2018-09-09 (from the body)" not in done.stdout  # dl-time: stated
+
+
+def test_date_notes_write_days_without_a_leading_zero(tmp_path):
+    row = {"id": "dl-early", "title": "Early", "body": "No date is given here.",
+           "url": "https://web.archive.org/web/20180905101010/http://example.org/early",
+           "published": "2018-12-03T05:00:00Z"}
+    source = tmp_path / "early.jsonl"
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    done, _ = reindex(tmp_path / "index", source, "--full")
+    assert_ok(done)
+    client = client_for(tmp_path / "index")
+    note = client.get("/api/articles/dl-early").get_json()["date_note"]
+    stated, archived = date.fromisoformat(row["published"][:10]), snapshot_day(row["url"])
+    for day in (stated, archived):
+        assert f"{day.day} {day:%B %Y}" in note and f"0{day.day} " not in note, note
+    page = client.get("/articles/dl-early", follow_redirects=True).get_data(as_text=True)
+    assert f"on or before {archived.day} {archived:%B %Y}" in page
+
+
+def snapshot_day(url: str) -> date:
+    stamp = re.search(r"/web/(\d{8})", url)
+    assert stamp
+    return date(int(stamp[1][:4]), int(stamp[1][4:6]), int(stamp[1][6:8]))
