@@ -34,14 +34,20 @@ def bad_run(tmp_path_factory):
 
 
 def where(report: dict, line: int) -> list[tuple[str, str]]:
-    return [(p["kind"], p["reason"]) for p in report["problems"] if p["line"] == line]
+    # Low-confidence language guesses (issue 17) are left to the languages tests.
+    return [(p["kind"], p["reason"]) for p in report["problems"] if p["line"] == line and p["kind"] != "language"]
 
 
 def test_bad_records_do_not_abort(bad_run):
     done, report, index = bad_run
     assert_ok(done)
     assert report["ok"] is True and report["total"] == 3  # b1 (first copy), b4, b5
-    assert report["problem_counts"] == {"skipped": 3, "repaired": 0, "warning": 2, "duplicate": 1}
+    counts = dict(report["problem_counts"])
+    # Low-confidence language guesses are reported too (issue 17); only for indexed articles.
+    guessed = counts.pop("language", 0)
+    assert counts == {"skipped": 3, "repaired": 0, "warning": 2, "duplicate": 1}
+    assert 0 <= guessed <= report["total"]
+    assert all(p["kind"] != "language" or p.get("reason") for p in report["problems"])
     for p in report["problems"]:
         assert p["source"].endswith("bad.jsonl") and p["line"] > 0 and p["reason"]
     assert "Problems: 3 skipped, 0 repaired, 2 warnings, 1 duplicate." in done.stdout
