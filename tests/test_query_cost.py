@@ -89,9 +89,11 @@ def test_a_long_or_of_common_words_that_times_out_is_told_to_join_fewer(fakeheal
     response = client.get("/api/search?" + urlencode({"q": " OR ".join(words)}))
     assert response.status_code == 503
     error = response.get_json()["error"]
-    # Words of one stem (study, studies) are one alternative: FakeHealth has no
-    # non-English article, so only the stemmed fields are searched.
-    assert "fewer words joined by OR" in error and f"joins {len({stem(w) for w in words})}," in error
+    # Words of one stem (study, studies) are one alternative in English; since issue 17 a
+    # few FakeHealth articles are identified as other languages, whose fields keep the
+    # forms apart, so the count lies between the English stems and the words.
+    joined = int(re.search(r"joins (\d+),", error).group(1))
+    assert "fewer words joined by OR" in error and len({stem(w) for w in words}) <= joined <= len(words)
     page = client.get("/?" + urlencode({"q": " OR ".join(words)}))
     assert page.status_code == 503 and "fewer words joined by OR" in page.get_data(as_text=True)
     # A paste of the same words without OR keeps the general advice.
