@@ -453,8 +453,14 @@ class SearchEngine:
         return _Scope(view, (repr(query), exclusions), docs, keys, self._filter_sets(view, request, keys))
 
     def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline):
-        """Whoosh's top-``limit`` scoring, with the deadline checked between matches."""
-        collector = DeadlineCollector(TopCollector(limit=limit), deadline)
+        """Whoosh's top-``limit`` scoring, with the deadline checked between matches.
+
+        ``replace=0``: Whoosh's matcher replacement (``Matcher.replace(minscore)``, run
+        every 10 matches) drops documents that belong in the top ``limit`` on a
+        multi-segment index (``breast cancer`` on FakeHealth lost its 5th best at limit
+        100, not at 300), so a shorter ranking was no prefix of a longer one. Block-quality
+        skipping stays: it was exact in the same check (docs/decisions.md)."""
+        collector = DeadlineCollector(TopCollector(limit=limit, replace=0), deadline)
         if allow is not None:
             collector = FilterCollector(collector, allow=allow)
         searcher.search_with_collector(self._matching(query, deadline), collector)
