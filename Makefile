@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 BENCH_CORPUS ?= ../shared/corpus/fakehealth-news.jsonl
 
-.PHONY: serve test test-fast fuzz lint index bench bench-smoke relevance relevance-smoke clean
+.PHONY: cluster serve-cluster serve test test-fast fuzz lint index bench bench-smoke relevance relevance-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,26 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 # Plus pytest, Playwright (driving Debian's chromium) and the benchmark's peers.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -e '.[test,bench]'
+	$(BIN)/pip install -e '.[test,bench,typesense]'
 	touch $@
+
+# The Typesense backend's client and server wheels (README.md, "A Typesense cluster").
+$(VENV)/.installed-typesense: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -e '.[typesense]'
+	touch $@
+
+# A local 3-node Typesense cluster on loopback (data, logs, nodes and api-key files under
+# instance/cluster), in the foreground until Ctrl-C.
+CLUSTER_DIR ?= instance/cluster
+cluster: $(VENV)/.installed-typesense
+	$(BIN)/python -m search.typesense_local --dir $(CLUSTER_DIR)
+
+# Index the bundled corpus into the running `make cluster` and serve it.
+serve-cluster: $(VENV)/.installed-typesense
+	$(BIN)/artsearch reindex corpus --index $(INDEX) --quiet --backend typesense \
+	  --nodes "$$(cat $(CLUSTER_DIR)/urls)" --api-key-file $(CLUSTER_DIR)/api-key
+	$(BIN)/artsearch serve --backend typesense --nodes "$$(cat $(CLUSTER_DIR)/urls)" \
+	  --api-key-file $(CLUSTER_DIR)/api-key --host $(HOST) --port $(PORT)
 
 # Incremental: instant when nothing changed, a rebuild when the index is from another version.
 index: $(VENV)/.installed

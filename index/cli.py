@@ -15,7 +15,7 @@ from .aliases import AliasError, AliasTable, make_aliases
 from .authors import DEFAULT_STOPLIST, NON_NAME_WORDS, read_stoplist
 from .clusters import MIN_STORY_SHINGLES
 from .codec import CODEC_ENV, CODECS, codec_choice
-from .config import DEFAULT_CORPUS, Config, cpu_count
+from .config import BACKENDS, DEFAULT_CORPUS, Config, cpu_count
 from .corpus import check_source, source_size
 from .dates import DateError, get_timezone
 from .errors import ArtsearchError
@@ -54,6 +54,25 @@ def index_option(fn):
         "--index", "index_dir", type=click.Path(path_type=Path),
         default=None, help="Index directory [default: $ARTSEARCH_INDEX or instance/index].",
     )(fn)
+
+
+def backend_options(fn):
+    """``--backend``, ``--nodes`` and ``--api-key-file``: where articles are searched
+    (env: ARTSEARCH_BACKEND, ARTSEARCH_TYPESENSE_NODES, ARTSEARCH_TYPESENSE_API_KEY_FILE)."""
+    fn = click.option("--api-key-file", "api_key_file", type=click.Path(path_type=Path), default=None,
+                      help="File holding the Typesense API key (never given on the command line) "
+                           "[default: $ARTSEARCH_TYPESENSE_API_KEY_FILE].")(fn)
+    fn = click.option("--nodes", default=None, metavar="URL,URL,...",
+                      help="The Typesense cluster's nodes, e.g. http://h1:8108,http://h2:8108 "
+                           "[default: $ARTSEARCH_TYPESENSE_NODES].")(fn)
+    return click.option("--backend", type=click.Choice(BACKENDS), default=None,
+                        help="whoosh: the index directory (no server); typesense: a Typesense cluster "
+                             "[default: $ARTSEARCH_BACKEND or whoosh].")(fn)
+
+
+def backend_overrides(backend, nodes, api_key_file) -> dict:
+    """The backend flags as ``Config`` overrides (None: not given)."""
+    return {"backend": backend, "typesense_nodes": nodes, "typesense_api_key_file": api_key_file}
 
 
 def plural(count: int, noun: str) -> str:

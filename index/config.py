@@ -50,8 +50,31 @@ class Config:
     max_suggest_word_chars: int = 30
     cache_mb: int = 96
 
+    # Backend (see BACKENDS): the embedded Whoosh index, or a Typesense cluster reached at
+    # ``typesense_nodes`` with the API key read from ``typesense_api_key_file``. Only the
+    # file's path is held here: the key itself is read by the backend and never kept in a
+    # config that might be printed, logged or rendered.
+    backend: str = "whoosh"
+    typesense_nodes: tuple[str, ...] = ()
+    typesense_api_key_file: Path | None = None
+    typesense_collection: str = "articles"
+
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))
+        if self.backend not in BACKENDS:
+            raise ValueError(f"ARTSEARCH_BACKEND must be one of {', '.join(BACKENDS)}; got {self.backend!r}")
+        nodes = self.typesense_nodes
+        if isinstance(nodes, str):
+            nodes = split_nodes(nodes)
+        object.__setattr__(self, "typesense_nodes", tuple(_check_node(n) for n in nodes))
+        if self.typesense_api_key_file is not None:
+            object.__setattr__(self, "typesense_api_key_file", Path(self.typesense_api_key_file))
+        if self.backend == "typesense" and not self.typesense_nodes:
+            raise ValueError("The typesense backend needs its nodes: --nodes http://host:8108,... "
+                             "or ARTSEARCH_TYPESENSE_NODES")
+        if self.backend == "typesense" and self.typesense_api_key_file is None:
+            raise ValueError("The typesense backend needs its API key file: --api-key-file FILE "
+                             "or ARTSEARCH_TYPESENSE_API_KEY_FILE")
         if not 1 <= self.page_size <= self.max_page_size:
             raise ValueError(f"page_size must be between 1 and {self.max_page_size}")
         if self.facet_size < 1:
@@ -81,6 +104,9 @@ class Config:
             values["index_dir"] = Path(index)
         if env.get("ARTSEARCH_BASE_URL", "").strip():
             values["base_url"] = env["ARTSEARCH_BASE_URL"].strip()
+        for field, name in BACKEND_ENV:
+            if env.get(name, "").strip():
+                values[field] = env[name].strip()
         numeric = [("page_size", "ARTSEARCH_PAGE_SIZE")] + [(limit.field, limit.env) for limit in LIMITS]
         for field, name in numeric:
             text = env.get(name, "").strip()
@@ -93,6 +119,37 @@ class Config:
                 raise ValueError(f"{name} must be a {'number' if kind is float else 'whole number'}; got {text!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+BACKENDS = ("whoosh", "typesense")
+# The backend settings' Config fields and environment variables (README.md, "A Typesense cluster").
+BACKEND_ENV = (
+    ("backend", "ARTSEARCH_BACKEND"),
+    ("typesense_nodes", "ARTSEARCH_TYPESENSE_NODES"),
+    ("typesense_api_key_file", "ARTSEARCH_TYPESENSE_API_KEY_FILE"),
+    ("typesense_collection", "ARTSEARCH_TYPESENSE_COLLECTION"),
+)
+
+
+def split_nodes(text: str) -> tuple[str, ...]:
+    """``"http://h1:8108, http://h2:8108"`` as its node URLs."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _check_node(text: str) -> str:
+    """A Typesense node URL without its trailing slash; ``ValueError`` unless it is
+    http(s)://host:port with nothing after."""
+    text = text.strip().rstrip("/")
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port is None or parts.path \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"A Typesense node is written http://host:port (ARTSEARCH_TYPESENSE_NODES, --nodes); "
+                         f"got {text[:100]!r}")
+    return text
 
 
 def _check_base_url(text: str) -> str:

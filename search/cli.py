@@ -10,11 +10,19 @@ from pathlib import Path
 import click
 from werkzeug.datastructures import MultiDict
 
-from index.cli import DAY, index_option, load_config, plural, timeout_option
+from index.cli import (
+    DAY,
+    backend_options,
+    backend_overrides,
+    index_option,
+    load_config,
+    plural,
+    timeout_option,
+)
 from index.errors import ArtsearchError
 
-from .engine import SearchEngine
-from .export import FORMATS, export_matches, render
+from .backend import open_backend
+from .export import FORMATS, render
 from .request import SearchRequest
 from .teasers import plain_teaser
 
@@ -22,6 +30,7 @@ from .teasers import plain_teaser
 @click.command(name="search")
 @click.argument("query", nargs=-1)
 @index_option
+@backend_options
 @click.option("--author", multiple=True, help="Only this author (repeatable: any of them).")
 @click.option("--outlet", multiple=True, help="Only this outlet (repeatable: any of them).")
 @click.option("--year", multiple=True, help="Only this year (repeatable).")
@@ -47,7 +56,7 @@ from .teasers import plain_teaser
 @click.option("--body", "with_body", is_flag=True,
               help="With --format csv or jsonl: add each article's whole text (a body column).")
 @timeout_option
-def search_command(query, index_dir: Path | None, author, outlet, year, language, not_author, not_outlet, not_year,
+def search_command(query, index_dir: Path | None, backend, nodes, api_key_file, author, outlet, year, language, not_author, not_outlet, not_year,
                    not_language, date_from, date_to, sort, page, per_page, cluster, every_copy, as_json, fmt, every, with_body,
                    timeout):
     """Search the index from the command line.
@@ -64,7 +73,7 @@ def search_command(query, index_dir: Path | None, author, outlet, year, language
         raise click.UsageError("--all exports every match; use it with --format csv or --format jsonl")
     if with_body and fmt not in FORMATS:
         raise click.UsageError("--body adds the text to an export; use it with --format csv or --format jsonl")
-    config = load_config(index_dir=index_dir, timeout=timeout)
+    config = load_config(index_dir=index_dir, timeout=timeout, **backend_overrides(backend, nodes, api_key_file))
     args = MultiDict([("q", " ".join(query))])
     args.setlist("author", author)
     args.setlist("outlet", outlet)
@@ -80,12 +89,12 @@ def search_command(query, index_dir: Path | None, author, outlet, year, language
             args[key] = str(value)
     try:
         request = SearchRequest.from_args(args, config)
-        engine = SearchEngine(config)
+        engine = open_backend(config)
         if fmt in FORMATS:
-            export = export_matches(engine, request, every=every, body=with_body)
+            export = engine.export(request, every=every, body=with_body)
         else:
             result = engine.search(request)
-            searched = _index_line(config.index_dir, index_dir, engine.info()["documents"])
+            searched = _index_line(config, index_dir, engine.status()["documents"])
     except ArtsearchError as e:
         raise click.ClickException(e.get_message()) from None
     # `artsearch search ... | head` closes the pipe early: that is the reader's choice,
@@ -105,9 +114,12 @@ def search_command(query, index_dir: Path | None, author, outlet, year, language
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _index_line(path: Path, given: Path | None, documents: int) -> str:
+def _index_line(config, given: Path | None, documents: int) -> str:
     """Which index was searched and how big it is: "0 results" means little without it
     (with no --index, the bundled corpus's instance/index is searched)."""
+    if config.backend != "whoosh":
+        return f"{config.backend} collection {config.typesense_collection}, {plural(documents, 'article')}"
+    path = config.index_dir
     if given is not None:
         origin = ""
     elif os.environ.get("ARTSEARCH_INDEX") or os.environ.get("ARTSEARCH_INDEX_DIR"):

@@ -128,7 +128,13 @@ class DayColumn:
 
 def build_timeline(column: DayColumn, docs) -> Timeline:
     """Count ``docs`` per bucket of the interval that suits their span."""
-    per_day = column.count(docs)
+    return timeline_from_days(column.count(docs))
+
+
+def timeline_from_days(per_day: Counter) -> Timeline:
+    """The timeline of per-day counts (day ordinals; -1 counts the undated), as
+    ``build_timeline`` draws it: shared by every backend."""
+    per_day = Counter(per_day)
     undated = per_day.pop(-1, 0)
     if not per_day:
         return Timeline(None, (), undated)

@@ -116,3 +116,13 @@ def copy_fixture(tmp_path):
         shutil.copy(FIXTURES / name, target)
         return target
     return copy
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster(tmp_path_factory):
+    """One 3-node Typesense cluster for the session (read-only tests share it)."""
+    from tests.typesense_cluster import start_cluster
+
+    cluster = start_cluster(tmp_path_factory.mktemp("typesense"))
+    yield cluster
+    cluster.stop()

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from index.config import Config
-from search.engine import SearchEngine
+from search.backend import open_backend
 
 from . import downloads, errors, feeds, security, views
 from .converters import ArticleIdConverter
@@ -22,11 +22,12 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def create_app(config: Config | None = None) -> Flask:
-    """Build the web app around one ``SearchEngine`` (opened lazily, reused by all requests)."""
+    """Build the web app around one search backend (``search.backend.open_backend``: opened
+    lazily, reused by all requests; the views never learn which backend it is)."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.json = JSONProvider(app)
-    app.extensions["artsearch"] = SearchEngine(config)
+    app.extensions["artsearch"] = open_backend(config)
     app.url_map.converters["article_id"] = ArticleIdConverter
     app.register_blueprint(views.bp)
     app.register_blueprint(downloads.bp)

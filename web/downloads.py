@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request, url_for
 
 from index.errors import InvalidFilterError
-from search.export import export_matches, filename, render
+from search.export import filename, render
 from search.request import SearchRequest
 
 from .views import deadline, engine
@@ -28,7 +28,7 @@ def export(fmt: str):
     body = request.args.get("body", "").strip()
     if body not in ("", "0", "1"):
         raise InvalidFilterError(f"body must be 1 (add each article's text) or 0; got {body[:40]!r}")
-    result = export_matches(engine(), search_request, deadline=deadline(), body=body == "1")
+    result = engine().export(search_request, deadline=deadline(), body=body == "1")
     return Response(render(result, fmt), mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename(result, fmt)}"',
         "X-Total-Count": str(result.meta.total),

@@ -69,7 +69,7 @@ def feed():
     config = engine().config
     req = feed_request(request.args, config)
     result = engine().search(req)
-    info = engine().info()
+    info = engine().status()
     indexed_at = _parse_time(info.get("updated_at")) or datetime.now(timezone.utc)
     args = req.to_args(sort="newest", page=1, per_page=req.default_per_page)
     # The default sort is left out of the args; the search page shows this search newest first.

@@ -8,7 +8,7 @@ import os
 
 import click
 
-from index.cli import index_option, load_config, timeout_option
+from index.cli import backend_options, backend_overrides, index_option, load_config, timeout_option
 from index.config import cpu_count
 from index.errors import ArtsearchError
 
@@ -25,6 +25,7 @@ DEFAULT_WORKERS = cpu_count()
 
 @click.command()
 @index_option
+@backend_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=DEFAULT_THREADS, type=click.IntRange(1, 64),
@@ -34,7 +35,7 @@ DEFAULT_WORKERS = cpu_count()
               show_default=f"{DEFAULT_WORKERS}: one per CPU",
               help="Server processes sharing the listening socket (1: serve in this process).")
 @timeout_option
-def serve(index_dir, host, port, threads, workers, timeout):
+def serve(index_dir, backend, nodes, api_key_file, host, port, threads, workers, timeout):
     """Serve the search page and JSON API.
 
     \b
@@ -48,7 +49,7 @@ def serve(index_dir, host, port, threads, workers, timeout):
 
     if not 1 <= port <= 65535:
         raise click.ClickException(f"Invalid --port {port}: a port is a number from 1 to 65535")
-    config = load_config(index_dir=index_dir, timeout=timeout)
+    config = load_config(index_dir=index_dir, timeout=timeout, **backend_overrides(backend, nodes, api_key_file))
     # Bind before anything else is said, so a bad address is the only line printed.
     # A request lookahead of 1 lets waitress keep reading the socket while a search runs,
     # so it notices a client that hangs up and the search stops (search/deadline.py).
@@ -69,12 +70,14 @@ def serve(index_dir, host, port, threads, workers, timeout):
     # and answers 503 naming the remedy). Workers open their own after the fork.
     checker = app.extensions["artsearch"] if workers == 1 else create_app(config).extensions["artsearch"]
     try:
-        checker.searcher()
+        checker.check()
     except ArtsearchError as e:
         click.echo(f"Warning: {e.get_message()}", err=True)
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
     processes = f"{workers} workers x {threads} threads" if workers > 1 else f"{threads} threads"
-    click.echo(f"Serving {config.index_dir} on http://{shown}:{port}/ ({processes})", err=True)
+    served = config.index_dir if config.backend == "whoosh" else (
+        f"Typesense collection {config.typesense_collection} on {', '.join(config.typesense_nodes)}")
+    click.echo(f"Serving {served} on http://{shown}:{port}/ ({processes})", err=True)
     logging.basicConfig()  # waitress's own warnings (a full task queue) reach stderr
     if workers == 1:
         server.run()

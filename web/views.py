@@ -10,8 +10,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from markupsafe import Markup, escape
 
 from index.errors import InvalidFilterError
+from search.backend import SearchBackend
 from search.deadline import Deadline
-from search.engine import SearchEngine
 from search.request import MAX_FACET_LIMIT, SearchRequest, cut_query, facet_list_args
 
 bp = Blueprint("artsearch", __name__)
@@ -31,7 +31,7 @@ SYNTAX_HELP = (
 )
 
 
-def engine() -> SearchEngine:
+def engine() -> SearchBackend:
     return current_app.extensions["artsearch"]
 
 
@@ -143,7 +143,7 @@ def facet(name: str, fmt: str):
 @bp.route("/articles/<article_id:article_id>", defaults={"slug": None})
 @bp.route("/articles/<article_id:article_id>/<slug>")
 def article(article_id: str, slug: str | None):
-    found = engine().get_article(article_id)
+    found = engine().article(article_id)
     # The query only marks words here, but it is cut like a search's (the limit holds on
     # every route): an uncut one made 188 KB redirects and 10 s pages.
     q = cut_query(request.args.get("q", ""), engine().config.max_query_chars)
@@ -161,7 +161,7 @@ def article(article_id: str, slug: str | None):
 
 @bp.route("/api/articles/<article_id:article_id>")
 def article_json(article_id: str):
-    data = engine().get_article(article_id).to_dict()
+    data = engine().article(article_id).to_dict()
     data["copies"] = [c.to_dict() for c in engine().copies(article_id)]
     data["crawl_junk"] = engine().crawl_junk(article_id)
     return jsonify(data)
@@ -181,4 +181,4 @@ def favicon():
 
 @bp.route("/api/status")
 def status():
-    return jsonify(engine().info())
+    return jsonify(engine().status())
