@@ -17,7 +17,7 @@ from .analysis import FOLD_ANALYZER, LANGUAGE_ANALYZERS, TEXT_ANALYZER, FastPosi
 
 # Bump when the schema or an analyzer changes: an index built with another version
 # is refused at start-up with "rebuild the index" instead of giving wrong results.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Facet values are whole strings (an author's full name, an outlet). Several values of
 # one field are joined with this separator and split again by the facet tokenizer.

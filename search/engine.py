@@ -26,6 +26,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 
 from index.analysis import analyzer_for, language_field
+from index.analysis import preload as preload_analyzers
 from index.clusters import article_from_stored, stored_bound
 from index.config import Config
 from index.errors import ArtsearchError, NotFoundError, QueryError, SearchTimeoutError
@@ -74,6 +75,7 @@ class IndexView:
         # names' data costs about a second, too much for a search.
         self.columns = FacetColumns(reader, {"language": dict(language_names or {})})
         self.query_fields = tuple(f for f in DEFAULT_FIELDS if reader.field_length(f) > 0) or ("title", "body")
+        preload_analyzers(self.query_fields)  # a dictionary (Ukrainian lemmas) outside any search's budget
         # Sort orders: dated documents by time, undated ones last in both directions.
         published = reader.column_reader("published") if reader.has_column("published") else None
         years = self.columns.doc_values["year"]

@@ -35,7 +35,10 @@ from index.analysis import (
     LINE_BREAK_HYPHEN,
     MARKS,
     SUFFIX_SCRIPTS,
+    LanguageAnalyzer,
+    cjk_query_form,
     field_suffix,
+    is_cjk_char,
     script_of,
 )
 from index.language import FUNCTION_WORDS
@@ -587,6 +590,10 @@ class _Parser:
     def _words(self, text: str, fields, relaxable: bool, label: str | None = None) -> Unit | None:
         per_field: list[wq.Query] = []
         terms: tuple[str, ...] = ()
+        label = label or text
+        if relaxable and script_of(text) == {"cjk"}:
+            text = cjk_query_form(text)  # 서울에서 finds 서울's articles; a quote stays exact
+        one_char = is_cjk_char(text.strip())
         for name in fields:
             field = self.schema[name] if name in self.schema else None
             if field is None or field.analyzer is None or not _script_allows(name, text):
@@ -596,11 +603,16 @@ class _Parser:
                 continue
             if not terms or name == "body":
                 terms = variants[0]
+            if one_char and isinstance(field.analyzer, LanguageAnalyzer):
+                # One character is indexed only inside its bigrams: either one.
+                char = variants[0][0]
+                per_field.extend((wq.Term(name, char), wq.Prefix(name, char), wq.Wildcard(name, f"?{char}")))
+                continue
             per_field.extend(wq.Term(name, words[0]) if len(words) == 1 else wq.Phrase(name, list(words))
                              for words in variants)
         if not per_field:
             return None
-        return Unit((label or text).replace(_BREAK, "-"), _or_queries(per_field), relaxable=relaxable,
+        return Unit(label.replace(_BREAK, "-"), _or_queries(per_field), relaxable=relaxable,
                     terms=terms)
 
     def _wildcard(self, head: str, tail: str, fields) -> Unit:

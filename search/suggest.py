@@ -251,6 +251,8 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
     if not text:
         return None
     reader = searcher.reader()
+    if _in_another_language(reader, text):
+        return None
     changed = False
     tried = 0
 
@@ -283,6 +285,22 @@ def suggest_query(searcher, text: str, *, deadline: Deadline | None = None, max_
     if not changed or suggestion == text or not re.search(r"\w", suggestion):
         return None
     return suggestion
+
+
+# The respelling is English's (its words and stems): a query most of whose known words
+# are known only in another language's fields ("Est-il vrai que le gouvernement…") is
+# not respelled word by word into English, nor its unknown words dropped.
+def _in_another_language(reader, text: str) -> bool:
+    english = other = 0
+    for word in _WORD.findall(text):
+        if word in _OPERATORS or script_of(word) != {"latin"}:
+            continue
+        stemmed = TEXT_ANALYZER.term(word)
+        if reader.doc_frequency("body", stemmed) or reader.doc_frequency("title", stemmed):
+            english += 1
+        elif _known(reader, word):
+            other += 1
+    return other > english
 
 
 # An operator left at either end once a word is dropped ("zzqxw OR flu" -> "flu").

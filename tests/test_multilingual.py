@@ -139,3 +139,42 @@ def test_cjk_highlight_marks_whole_word(ml_client):
     data = _api(ml_client, q="空气污染")
     teaser = data["results"][0]["teaser"] + data["results"][0]["title_html"]
     assert "<mark>空气污染</mark>" in teaser
+
+
+def test_single_cjk_character_finds_every_article_with_it(ml_client):
+    # One character is indexed only inside bigrams (港 in 上海港 and 港口).
+    for char in ("港", "京", "雪"):
+        expected = {r["id"] for r in records() if char in r["title"] + r["body"]}
+        data = _api(ml_client, q=char)
+        assert {h["id"] for h in data["results"]} == expected and data["total"] == len(expected), char
+
+
+def test_cjk_inflection_trimmed_only_outside_quotes(ml_client):
+    # 서울에서 ("in Seoul") is in no article; unquoted it finds 서울's, quoted nothing.
+    rows = records()
+    assert not [r for r in rows if "서울에서" in r["title"] + r["body"]]
+    with_seoul = {r["id"] for r in rows if "서울" in r["title"] + r["body"]}
+    assert {h["id"] for h in _api(ml_client, q="서울에서")["results"]} == with_seoul
+    for quote in ('"서울에서"', '"発表する"'):
+        data = _api(ml_client, q=quote)  # no exact match: closest passages, labelled so
+        assert data["total"] == 0 or (not data["exact"] and data["misquoted"]), quote
+
+
+@pytest.mark.parametrize("query", ["ciudad", "ciudades", "gobiernos", "sequia"])
+def test_spanish_singular_plural_and_accentless_meet(ml_client, query):
+    # The fixture writes "la ciudad" (es2), "las ciudades" (es1), "El Gobierno" (es1), "sequía" (es1).
+    stems = {"ciudad": ("ciudad", "ciudades"), "ciudades": ("ciudad", "ciudades"),
+             "gobiernos": ("gobierno", "gobiernos"), "sequia": ("sequía", "sequías")}[query]
+    expected = oracle_ids("es", stems)
+    assert expected
+    found = {h["id"] for h in _api(ml_client, q=query, language="es")["results"]}
+    assert found == expected
+
+
+def test_no_english_respelling_of_a_sentence_in_another_language(ml_client):
+    # "Est" and "vrai" are in no article: an English respeller dropped them ("-il que le ...").
+    data = _api(ml_client, q="Est-il vrai que le gouvernement annonce une réforme ?")
+    assert "fr1" in {h["id"] for h in data["results"][:3]}
+    assert not data.get("suggestion")
+    # English is still respelled.
+    assert _api(ml_client, q="councel approved")["suggestion"] == "council approved"

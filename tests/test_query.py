@@ -44,7 +44,7 @@ def test_fields_and_title_covers_every_language_of_its_script():
     assert "title_ru" not in latin and "title_de" in latin
     assert fields == {"title"} | latin
     cyrillic = {leaf.fieldname for leaf in parse("title:Москва").query.leaves()}
-    assert cyrillic == {"title", "title_ru", "title_intl"}
+    assert cyrillic == {"title", "title_ru", "title_uk", "title_intl"}
     assert parse("author:smith").query == wq.Term("author", "smith")
 
 
