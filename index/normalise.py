@@ -63,8 +63,10 @@ _HOST = re.compile(r"^[\w\-]+(?:\.[\w\-]+)+$")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
 _INDENTED = re.compile(r"(?<=\S)\n[ \t]+(?=\S)")
-# Control characters (but not tab/newline), zero-width spaces, bidi marks and BOMs.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\ufeff\ufff9-\ufffb]")
+# Control characters (but not tab/newline), zero-width spaces, bidi marks and BOMs. The
+# zero-width non-joiner and joiner stay: Persian spells with the first (می‌دهد, not
+# میدهد), Indic scripts and emoji sequences with both; the analyzers join words across them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff\ufff9-\ufffb]")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z]{2,4})?$")
 
 

@@ -178,3 +178,16 @@ def test_no_english_respelling_of_a_sentence_in_another_language(ml_client):
     assert not data.get("suggestion")
     # English is still respelled.
     assert _api(ml_client, q="councel approved")["suggestion"] == "council approved"
+
+
+def test_persian_keeps_its_zero_width_non_joiner(ml_client):
+    # "می‌دهد" is spelled with U+200C; without it the letters join and read wrong.
+    row = next(r for r in records() if r["id"] == "fa1")
+    assert "\u200c" in row["body"]
+    hit = next(h for h in _api(ml_client, q="تهران")["results"] if h["id"] == "fa1")
+    assert "\u200c" in hit["teaser"]
+    page = ml_client.get("/articles/fa1", follow_redirects=True).get_data(as_text=True)
+    assert "می\u200cدهد" in page
+    # Typed with or without it, the word is found.
+    for query in ("می\u200cدهد", "میدهد"):
+        assert "fa1" in {h["id"] for h in _api(ml_client, q=query)["results"]}, query

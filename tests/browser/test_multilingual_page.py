@@ -79,7 +79,10 @@ def test_mixed_language_page_reads_right(browser, ml_server, viewport):
         out = os.environ.get("ARTSEARCH_SCREENSHOTS")
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(out) / f"languages-{viewport['width']}.png"), full_page=True)
+            # The whole page at 1280; on a phone, a screen's height from the first result on.
+            top = page.locator(".hit").first.bounding_box()["y"] if viewport is MOBILE else 0
+            clip = {"x": 0, "y": top, "width": viewport["width"], "height": 1400} if viewport is MOBILE else None
+            page.screenshot(path=str(Path(out) / f"languages-{viewport['width']}.png"), full_page=True, clip=clip)
     finally:
         context.close()
 
