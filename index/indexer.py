@@ -396,6 +396,10 @@ def build_index(
         meta["clusters"] = clusters_meta
         meta["codec"] = codec_name
         meta["spelling"] = {"forms": _write_spelling(ix, build, forms, full=full)}
+        # The arrays a server's first request would otherwise build (index/warm.py);
+        # numpy is imported here, so an unchanged reindex never loads it.
+        from .warm import write_columns
+        write_columns(build, ix)
         meta.update(
             schema_version=SCHEMA_VERSION,
             updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

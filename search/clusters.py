@@ -1,9 +1,9 @@
 """Read side of syndication clusters: who copies whom, collapsed result pages, similar articles.
 
 Clusters are computed at index time (``index/clusters.py``) and stored as the ``cluster``
-field. Per reader generation ``ClusterColumns`` reads that field's postings once (only
-clustered documents have any) into per-document cluster numbers; the first copy of each
-cluster (earliest publication, undated last) comes from the view's date order.
+field. At commit, index/warm.py turns that field's postings (only clustered documents
+have any) into per-document cluster numbers and each cluster's members in first-seen
+order (earliest publication, undated last), which ``ClusterColumns`` maps.
 
 A collapsed page shows one hit per story: the best-placed copy in the page's order
 stands for its cluster, and the others are left out of that page (``total`` still
@@ -15,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
+import numpy as np
 from whoosh import query as wq
 
 from index.analysis import TEXT_ANALYZER, analyzer_for, language_field
 from index.clusters import aware_utc
+from index.warm import Columns, doc_array
 
 from .query import FUNCTION_WORDS
 from .results import Cluster, Copy, Hit
@@ -41,54 +43,60 @@ _FUNCTION_TERMS = FUNCTION_WORDS | frozenset(TEXT_ANALYZER.term(word) for word i
 
 
 class ClusterColumns:
-    """For one reader: each clustered document's cluster and each cluster's members."""
+    """For one reader: each clustered document's cluster and each cluster's members.
 
-    def __init__(self, reader, oldest_rank: Sequence[int], outlet_of: Sequence[int]):
-        size = reader.doc_count_all()
-        self.cluster_of: list[int] = [-1] * size
-        self.ids: list[str] = []
-        self.members: list[tuple[int, ...]] = []
-        self.outlets: list[int] = []
-        if FIELD in reader.schema:
-            for term in reader.lexicon(FIELD):
-                # Deleted documents have no postings, so a cluster may shrink to one.
-                docs = sorted(reader.postings(FIELD, term).all_ids(), key=lambda d: (oldest_rank[d], d))
-                if len(docs) < 2:
-                    continue
-                number = len(self.ids)
-                self.ids.append(term.decode("utf-8"))
-                self.members.append(tuple(docs))
-                self.outlets.append(len({outlet_of[d] for d in docs}))
-                for d in docs:
-                    self.cluster_of[d] = number
+    From the warm-start arrays (index/warm.py): ``cluster_of`` (per document, -1: no
+    copies) and each cluster's members first-seen first, as offsets into one array.
+    """
+
+    def __init__(self, columns: Columns):
+        arrays = columns.arrays
+        self.cluster_of: np.ndarray = arrays["cluster_of"]
+        self._offsets = arrays["cluster_offsets"]
+        self._members = arrays["cluster_members"]
+        self._outlets = arrays["cluster_outlets"]
+        self.ids: list[str] = list(columns.info["cluster_ids"])
         self.by_id = {cid: n for n, cid in enumerate(self.ids)}
-        self.clustered = frozenset(d for docs in self.members for d in docs)
+        self._clustered: frozenset[int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def members(self, number: int) -> tuple[int, ...]:
+        """Cluster ``number``'s documents, first seen first."""
+        return tuple(self._members[self._offsets[number]:self._offsets[number + 1]].tolist())
+
+    @property
+    def clustered(self) -> frozenset[int]:
+        """Every document with copies (built on first use: a benign race between threads)."""
+        if self._clustered is None:
+            self._clustered = frozenset(self._members.tolist())
+        return self._clustered
+
     def docs_in(self, cluster_id: str) -> frozenset[int]:
         number = self.by_id.get(cluster_id)
-        return frozenset(self.members[number]) if number is not None else frozenset()
+        return frozenset(self.members(number)) if number is not None else frozenset()
 
     def copies_of(self, doc: int) -> tuple[int, ...]:
         """Every document of ``doc``'s cluster in first-seen order (empty: no copies)."""
-        number = self.cluster_of[doc]
-        return self.members[number] if number >= 0 else ()
+        number = int(self.cluster_of[doc])
+        return self.members(number) if number >= 0 else ()
 
     def story_count(self, docs: frozenset[int]) -> int:
         """How many stories ``docs`` form: clustered copies count once per cluster."""
-        clustered = docs & self.clustered
-        if not clustered:
+        if not len(self.ids) or not docs:
             return len(docs)
-        return len(docs) - len(clustered) + len(set(map(self.cluster_of.__getitem__, clustered)))
+        numbers = self.cluster_of[doc_array(docs)]
+        clustered = numbers[numbers >= 0]
+        return len(docs) - len(clustered) + len(np.unique(clustered))
 
     def collapse(self, ranked: Sequence[int]) -> list[int]:
         """Keep the first document of each story from ``ranked``, in order."""
+        if not len(self.ids):
+            return list(ranked)
         seen: set[int] = set()
         out = []
-        for d in ranked:
-            number = self.cluster_of[d]
+        for d, number in zip(ranked, self.cluster_of[doc_array(ranked)].tolist(), strict=True):
             if number >= 0:
                 if number in seen:
                     continue
@@ -113,19 +121,20 @@ class ClusterColumns:
             n = min(n * 4, total)
 
     def cluster(self, doc: int, stored_fields: Callable[[int], dict]) -> Cluster | None:
-        number = self.cluster_of[doc]
+        number = int(self.cluster_of[doc])
         if number < 0:
             return None
-        first = self.members[number][0]
+        first = int(self._members[self._offsets[number]])
         return Cluster(
-            id=self.ids[number], size=len(self.members[number]), outlets=self.outlets[number],
+            id=self.ids[number], size=int(self._offsets[number + 1] - self._offsets[number]),
+            outlets=int(self._outlets[number]),
             first=make_copy(first, stored_fields(first), first=True),
         )
 
     def annotate(self, hits: Sequence[Hit], docs: Sequence[int], stored_fields: Callable[[int], dict]) -> tuple[Hit, ...]:
         """Return ``hits`` (one per document in ``docs``) with their cluster attached."""
         return tuple(
-            dataclasses.replace(hit, cluster=self.cluster(doc, stored_fields)) if self.cluster_of[doc] >= 0 else hit
+            dataclasses.replace(hit, cluster=self.cluster(doc, stored_fields)) if int(self.cluster_of[doc]) >= 0 else hit
             for hit, doc in zip(hits, docs, strict=True)
         )
 

@@ -15,16 +15,19 @@ import json
 import re
 import threading
 import time
-from bisect import bisect_left, bisect_right
+from array import array
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.util.times import datetime_to_long
 
+from index import warm
 from index.analysis import analyzer_for, language_field
 from index.analysis import preload as preload_analyzers
 from index.clusters import article_from_stored, stored_bound
@@ -61,7 +64,14 @@ _QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]"
 
 
 class IndexView:
-    """Everything derived from one reader generation, shared by all threads."""
+    """Everything derived from one reader generation, shared by all threads.
+
+    The per-document arrays (facet values, date orders and their inverses, publication
+    times and days, clusters, content-word lengths) are mapped from the build's warm-start
+    files when they describe this reader (index/warm.py), so a server's first request
+    does not build them; otherwise (an older build, an incremental commit seen live) they
+    are built from the reader, with the same code that writes them.
+    """
 
     def __init__(self, build: str, searcher, cache_bytes: int, path: Path | None = None,
                  language_names: dict | None = None):
@@ -71,37 +81,44 @@ class IndexView:
         self.build = build
         self.size = reader.doc_count_all()
         self.all_docs = frozenset(reader.all_doc_ids())
+        arrays = warm.load_columns(path, reader) or warm.build_columns(reader)
+        self.warm = arrays.mapped
         # Each language's own name, worked out at reindex (index/indexer.py): loading the
         # names' data costs about a second, too much for a search.
-        self.columns = FacetColumns(reader, {"language": dict(language_names or {})})
+        self.columns = FacetColumns(arrays, {"language": dict(language_names or {})})
         self.query_fields = tuple(f for f in DEFAULT_FIELDS if reader.field_length(f) > 0) or ("title", "body")
         preload_analyzers(self.query_fields)  # a dictionary (Ukrainian lemmas) outside any search's budget
         # Sort orders: dated documents by time, undated ones last in both directions.
-        published = reader.column_reader("published") if reader.has_column("published") else None
-        years = self.columns.doc_values["year"]
-        dated = [d for d in self.all_docs if years[d] != -1]
-        undated = sorted(d for d in self.all_docs if years[d] == -1)
-        dated.sort(key=lambda d: (published[d], d) if published is not None else d)
-        # Publication times in the same order, for date-range filters by binary search
-        # (Whoosh's DateRange walks the numeric trie: seconds at a million articles).
-        self.dated = dated
-        self.dated_times = [published[d] for d in dated] if published is not None else []
-        self.oldest = dated + undated
-        self.undated = frozenset(undated)
-        self.newest = dated[::-1] + undated
-        self.oldest_rank = _inverse(self.oldest, self.size)
-        self.newest_rank = _inverse(self.newest, self.size)
-        self.days = DayColumn(self.dated, self.dated_times, self.size)
+        # Publication times (microseconds, as the column holds them) in the same order,
+        # for date-range filters by binary search (Whoosh's DateRange walks the numeric
+        # trie: seconds at a million articles).
+        self.dated = arrays.arrays["dated"]
+        self.dated_times = arrays.arrays["dated_times"]
+        self.oldest = arrays.arrays["oldest"]
+        self.newest = arrays.arrays["newest"]
+        self.oldest_rank = arrays.arrays["oldest_rank"]
+        self.newest_rank = arrays.arrays["newest_rank"]
+        self._undated = arrays.arrays["undated"]
+        self._undated_set: frozenset[int] | None = None
+        self.days = DayColumn.from_array(arrays.arrays["days"])
         self.cache = ByteBudgetCache(cache_bytes)
-        self.clusters = clusters.ClusterColumns(reader, self.oldest_rank, self.columns.doc_values["outlet"])
-        self.lengths = FieldLengths(reader)
+        self.clusters = clusters.ClusterColumns(arrays)
+        self.lengths = _Lengths(arrays)
+
+    @property
+    def undated(self) -> frozenset[int]:
+        """The live documents without a publication date (built on first use)."""
+        if self._undated_set is None:
+            self._undated_set = frozenset(self._undated.tolist())
+        return self._undated_set
 
     def published_between(self, start: datetime | None, end: datetime | None) -> list[int]:
         """Documents published in [start, end] (either may be None: open-ended)."""
-        # The column holds naive UTC datetimes, like the index.
-        lo = bisect_left(self.dated_times, _naive_utc(start)) if start else 0
-        hi = bisect_right(self.dated_times, _naive_utc(end)) if end else len(self.dated)
-        return self.dated[lo:hi]
+        # The column holds naive UTC datetimes, as microseconds since datetime.min.
+        times = self.dated_times
+        lo = int(np.searchsorted(times, _column_time(start), side="left")) if start else 0
+        hi = int(np.searchsorted(times, _column_time(end), side="right")) if end else len(self.dated)
+        return self.dated[lo:hi].tolist()
 
     def cached(self, key, make):
         """Return the cached value for ``key`` (a document set, facet counts or a
@@ -111,6 +128,20 @@ class IndexView:
 
     def filter_set(self, key, make) -> frozenset[int]:
         return self.cached(key, lambda: frozenset(make()))
+
+
+class _Lengths(FieldLengths):
+    """``FieldLengths`` from the warm-start arrays (copied: ranking reads them per document)."""
+
+    def __init__(self, columns: warm.Columns):  # not FieldLengths(reader): the arrays hold it
+        self.lengths = {}
+        self.means = {}
+        for group in ("title", "body"):
+            column = f"{group}_words"
+            values = array("I")
+            values.frombytes(np.ascontiguousarray(columns.arrays[column], dtype=np.uint32).tobytes())
+            self.lengths[group] = values
+            self.means[group] = columns.info["means"][column]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -366,7 +397,7 @@ class SearchEngine:
             ranked = self._rank(matches.searcher, matches.view, matches.found, docs, len(docs), deadline)
             return (hit.docnum for hit in ranked)
         order = matches.view.oldest if sort == "oldest" else matches.view.newest
-        return filter(docs.__contains__, order)
+        return filter(docs.__contains__, _walk(order))
 
     def _matched_scope(self, request: SearchRequest, deadline: Deadline) -> _Matched:
         """Parse ``request.q``, check its expansions, match it and scope it by the filters:
@@ -710,17 +741,15 @@ def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
 
 
+def _column_time(value: datetime) -> int:
+    """``value`` as the published column holds it (naive UTC, microseconds since datetime.min)."""
+    return datetime_to_long(_naive_utc(value))
+
+
 def _aware(value) -> datetime | None:
     if isinstance(value, datetime):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
     return None
-
-
-def _inverse(order: list[int], size: int) -> list[int]:
-    rank = [0] * size
-    for i, doc in enumerate(order):
-        rank[doc] = i
-    return rank
 
 
 def _intersect(base: frozenset[int], others) -> frozenset[int]:
@@ -730,11 +759,22 @@ def _intersect(base: frozenset[int], others) -> frozenset[int]:
     return result
 
 
-def _top_in_order(docs: frozenset[int], order: list[int], rank: list[int], n: int) -> list[int]:
+def _top_in_order(docs: frozenset[int], order: np.ndarray, rank: np.ndarray, n: int) -> list[int]:
     """The first ``n`` of ``docs`` in the precomputed ``order`` (``rank`` is its inverse)."""
     if not docs or n <= 0:
         return []
     if len(docs) * 16 >= len(order):
         # A large share of the index: walking the global order finds n quickly.
-        return list(islice(filter(docs.__contains__, order), n))
-    return sorted(docs, key=rank.__getitem__)[:n]
+        return list(islice(filter(docs.__contains__, _walk(order)), n))
+    found = warm.doc_array(docs)
+    ranks = rank[found]
+    if n < len(found):
+        head = np.argpartition(ranks, n - 1)[:n]
+        found, ranks = found[head], ranks[head]
+    return found[np.argsort(ranks, kind="stable")].tolist()
+
+
+def _walk(order: np.ndarray, chunk: int = 4096) -> Iterator[int]:
+    """The document numbers of ``order`` as ints, converted a chunk at a time."""
+    for start in range(0, len(order), chunk):
+        yield from order[start:start + chunk].tolist()

@@ -1,8 +1,8 @@
 """Facet specifications and disjunctive facet counting.
 
-Counts are computed from per-document value lists that are built once per index
-generation from the facet fields' postings (``FacetColumns``), not by Whoosh's
-``groupedby``: counting a result set is then one Counter pass in C over integer ids.
+Counts are computed from per-document value-id arrays written at commit (index/warm.py;
+built from the facet fields' postings when a build has none), not by Whoosh's
+``groupedby``: counting a result set is one gather and one ``numpy.bincount``.
 Each facet is counted over the documents matching the query and every filter except
 its own, so ticking a second outlet widens the result instead of emptying it.
 """
@@ -13,7 +13,10 @@ import dataclasses
 import re
 import unicodedata
 from collections import Counter
-from itertools import chain
+
+import numpy as np
+
+from index.warm import Columns, doc_array
 
 from .request import SearchRequest
 from .results import Facet, FacetList, FacetValue
@@ -39,56 +42,71 @@ FACETS_BY_KEY = {spec.key: spec for spec in FACETS}
 
 
 class FacetColumns:
-    """For one reader: each facet's distinct values and each document's value ids."""
+    """For one reader: each facet's distinct values and each document's value ids.
 
-    def __init__(self, reader, labels: dict[str, dict[str, str]] | None = None):
+    The arrays come from ``index/warm.py`` (mapped from the build, or built from the
+    reader when the build has none for this generation): per single-valued facet one
+    value id per document (-1: none), per multi-valued facet a CSR of value ids per
+    document, and per facet each value's documents. Counting gathers the value ids of a
+    result set and counts them with ``numpy.bincount``.
+    """
+
+    def __init__(self, columns: Columns, labels: dict[str, dict[str, str]] | None = None):
         # What a value is shown as, by facet key and value (languages: their own names).
         self.labels = labels or {}
         self.values: dict[str, list[str]] = {}
         self.value_ids: dict[str, dict[str, int]] = {}
-        self.doc_values: dict[str, list] = {}
-        self.postings: dict[str, list[frozenset[int]]] = {}
-        size = reader.doc_count_all()
+        self.doc_values: dict[str, np.ndarray] = {}  # single-valued facets: value id per document
+        self._multi: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # (offsets, value ids)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # (offsets, documents)
+        arrays = columns.arrays
         for spec in FACETS:
-            values: list[str] = []
-            postings: list[frozenset[int]] = []
-            if spec.multi:
-                per_doc: list = [()] * size
-            else:
-                per_doc = [-1] * size
-            for term in reader.lexicon(spec.field):
-                vid = len(values)
-                values.append(term.decode("utf-8"))
-                docs = frozenset(reader.postings(spec.field, term).all_ids())
-                postings.append(docs)
-                for doc in docs:
-                    if spec.multi:
-                        per_doc[doc] = per_doc[doc] + (vid,)
-                    else:
-                        per_doc[doc] = vid
+            values = list(columns.info["values"][spec.field])
             self.values[spec.key] = values
             self.value_ids[spec.key] = {v: i for i, v in enumerate(values)}
-            self.doc_values[spec.key] = per_doc
-            self.postings[spec.key] = postings
+            self._postings[spec.key] = (arrays[f"{spec.field}.post_offsets"], arrays[f"{spec.field}.post_docs"])
+            if spec.multi:
+                self._multi[spec.key] = (arrays[f"{spec.field}.doc_offsets"], arrays[f"{spec.field}.doc_ids"])
+            else:
+                self.doc_values[spec.key] = arrays[f"{spec.field}.doc"]
+
+    def docs_of(self, key: str, vid: int) -> list[int]:
+        """The documents having value ``vid`` of facet ``key``."""
+        offsets, docs = self._postings[key]
+        return docs[offsets[vid]:offsets[vid + 1]].tolist()
 
     def docs_with(self, key: str, values) -> set[int]:
         """Documents having any of ``values`` in facet ``key`` (OR within one facet)."""
         ids = self.value_ids[key]
-        postings = self.postings[key]
         out: set[int] = set()
         for value in values:
             vid = ids.get(value)
             if vid is not None:
-                out.update(postings[vid])
+                out.update(self.docs_of(key, vid))
         return out
 
     def count(self, key: str, docs) -> Counter:
-        per_doc = self.doc_values[key]
-        if FACETS_BY_KEY[key].multi:
-            return Counter(chain.from_iterable(map(per_doc.__getitem__, docs)))
-        counts = Counter(map(per_doc.__getitem__, docs))
-        counts.pop(-1, None)
-        return counts
+        """How many of ``docs`` have each value id of facet ``key`` (ids with none left out)."""
+        vids = self.value_ids_of(key, doc_array(docs))
+        counts = np.bincount(vids[vids >= 0])
+        present = np.flatnonzero(counts)
+        return Counter(dict(zip(present.tolist(), counts[present].tolist(), strict=True)))
+
+    def value_ids_of(self, key: str, docs: np.ndarray) -> np.ndarray:
+        """The value ids of ``docs`` (an array of document numbers) in facet ``key``: one
+        per document (-1: none), or every id of every document for a multi-valued facet."""
+        if key not in self._multi:
+            return self.doc_values[key][docs]
+        offsets, ids = self._multi[key]
+        starts = offsets[docs]
+        lengths = offsets[docs + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int32)
+        # Positions starts[i] .. ends[i] - 1 for every document, concatenated: the
+        # running index plus, per document, where its run starts less where it lands.
+        lands = np.cumsum(lengths) - lengths
+        return ids[np.arange(total) + np.repeat(starts - lands, lengths)]
 
 
 def build_facets(columns: FacetColumns, counts_by_facet: dict[str, Counter], request: SearchRequest,

@@ -18,6 +18,10 @@ import dataclasses
 from collections import Counter
 from datetime import date, timedelta
 
+import numpy as np
+
+from index.warm import doc_array
+
 INTERVALS = ("day", "week", "month", "year")
 MIN_BARS, MAX_BARS = 20, 60
 # Beyond this many bars the chart is unreadable whatever the span (a corpus spanning
@@ -117,13 +121,21 @@ class DayColumn:
     """Each document's publication day as an ordinal number (-1 when undated)."""
 
     def __init__(self, dated_docs, dated_times, size: int):
-        days = [-1] * size
+        days = np.full(size, -1, dtype=np.int32)
         for doc, when in zip(dated_docs, dated_times, strict=True):
             days[doc] = when.toordinal()
         self.days = days
 
+    @classmethod
+    def from_array(cls, days: np.ndarray) -> DayColumn:
+        """The column of ``days`` (one ordinal per document, -1: undated; index/warm.py)."""
+        column = cls.__new__(cls)
+        column.days = days
+        return column
+
     def count(self, docs) -> Counter:
-        return Counter(map(self.days.__getitem__, docs))
+        found, counts = np.unique(self.days[doc_array(docs)], return_counts=True)
+        return Counter(dict(zip(found.tolist(), counts.tolist(), strict=True)))
 
 
 def build_timeline(column: DayColumn, docs) -> Timeline:
