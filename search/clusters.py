@@ -88,7 +88,7 @@ class ClusterColumns:
             return len(docs)
         numbers = self.cluster_of[doc_array(docs)]
         clustered = numbers[numbers >= 0]
-        return len(docs) - len(clustered) + len(np.unique(clustered))
+        return len(docs) - len(clustered) + len(set(clustered.tolist()))
 
     def collapse(self, ranked: Sequence[int]) -> list[int]:
         """Keep the first document of each story from ``ranked``, in order."""

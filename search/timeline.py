@@ -134,8 +134,18 @@ class DayColumn:
         return column
 
     def count(self, docs) -> Counter:
-        found, counts = np.unique(self.days[doc_array(docs)], return_counts=True)
-        return Counter(dict(zip(found.tolist(), counts.tolist(), strict=True)))
+        """Documents per day ordinal (-1: undated), by ``numpy.bincount`` over the span."""
+        days = self.days[doc_array(docs)]
+        dated = days[days >= 0]
+        counts: Counter = Counter()
+        if len(dated):
+            first = int(dated.min())
+            per_day = np.bincount(dated - first)
+            present = np.flatnonzero(per_day)
+            counts.update(dict(zip((present + first).tolist(), per_day[present].tolist(), strict=True)))
+        if len(dated) < len(days):
+            counts[-1] = len(days) - len(dated)
+        return counts
 
 
 def build_timeline(column: DayColumn, docs) -> Timeline:

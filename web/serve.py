@@ -73,6 +73,13 @@ def serve(index_dir, backend, nodes, api_key_file, host, port, threads, workers,
         checker.check()
     except ArtsearchError as e:
         click.echo(f"Warning: {e.get_message()}", err=True)
+    if workers > 1:
+        # Built (and its templates compiled) once here, before any index is opened, so
+        # every worker forks with the compiled templates and opens its own readers.
+        app = create_app(config)
+    compile_templates(app)
+    if workers == 1:
+        open_view(app)
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
     processes = f"{workers} workers x {threads} threads" if workers > 1 else f"{threads} threads"
     served = config.index_dir if config.backend == "whoosh" else (
@@ -85,7 +92,8 @@ def serve(index_dir, backend, nodes, api_key_file, host, port, threads, workers,
     checker.close()  # no reader is shared across the fork
 
     def work() -> None:
-        child = create_server(create_app(config), sockets=sockets, threads=threads, ident="artsearch",
+        open_view(app)
+        child = create_server(app, sockets=sockets, threads=threads, ident="artsearch",
                               channel_request_lookahead=1)
         child.run()
 
@@ -95,3 +103,31 @@ def serve(index_dir, backend, nodes, api_key_file, host, port, threads, workers,
         sock.close()
     if code:
         raise SystemExit(code)
+
+
+def compile_templates(app) -> None:
+    """Compile every template now: the first page otherwise compiles its templates (about
+    half of the first request on FakeNewsNet). A template that does not compile is left
+    to fail where it is used, as before."""
+    from jinja2 import TemplateError
+
+    env = app.jinja_env
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except TemplateError:
+            pass
+
+
+def open_view(app) -> None:
+    """Open the live build and its per-generation view (mapped warm-start arrays,
+    index/warm.py) before the first request. An unusable index was reported at start-up
+    and is answered with a 503 naming the remedy, as before."""
+    from index.analysis import has_typography
+
+    has_typography("\u00e9")  # its character class takes a scan of the Unicode planes
+    engine = app.extensions["artsearch"]
+    try:
+        engine.view(engine.searcher())
+    except ArtsearchError:
+        pass
