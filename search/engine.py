@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.util.times import datetime_to_long
 
 from index import warm
@@ -39,7 +38,7 @@ from index.verify import MANIFEST_KEY
 
 from . import clusters
 from .cache import ByteBudgetCache
-from .deadline import Deadline, DeadlineCollector, docs_for_query
+from .deadline import Deadline, docs_for_query
 from .facets import FACETS, FACETS_BY_KEY, FacetColumns, build_facets, list_facet_values
 from .limits import check_expansions, for_matching
 from .matching import Match, match, unit_frequency
@@ -57,6 +56,7 @@ from .results import Copy, FacetList, Hit, SearchResult
 from .suggest import SpellingTable, short_suggestion, suggest_query
 from .teasers import HighlightSpec, highlight_paragraphs, highlight_text, make_teaser_parts
 from .timeline import DayColumn, build_timeline
+from .topk import TopDocs
 
 # Every double quotation mark the parser reads as a quote (search/query.py folds the
 # typographic ones to '"').
@@ -488,16 +488,9 @@ class SearchEngine:
         return _Scope(view, (repr(query), exclusions), docs, keys, self._filter_sets(view, request, keys))
 
     def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline):
-        """Whoosh's top-``limit`` scoring, with the deadline checked between matches.
-
-        ``replace=0``: Whoosh's matcher replacement (``Matcher.replace(minscore)``, run
-        every 10 matches) drops documents that belong in the top ``limit`` on a
-        multi-segment index (``breast cancer`` on FakeHealth lost its 5th best at limit
-        100, not at 300), so a shorter ranking was no prefix of a longer one. Block-quality
-        skipping stays: it was exact in the same check (docs/decisions.md)."""
-        collector = DeadlineCollector(TopCollector(limit=limit, replace=0), deadline)
-        if allow is not None:
-            collector = FilterCollector(collector, allow=allow)
+        """The exact top-``limit`` scoring (``TopDocs``: MaxScore, the same answer as scoring
+        every match, ties by document number), with the deadline checked as it goes."""
+        collector = TopDocs(limit, allow=allow, deadline=deadline)
         searcher.search_with_collector(self._matching(query, deadline), collector)
         return collector.results()
 
