@@ -3,7 +3,7 @@
 Whoosh's ``TimeLimitCollector`` stops a search with SIGALRM, which only the main thread
 can receive; under waitress every search runs in a worker thread. So the budget is a
 plain deadline object that the loops poll: term expansion, the per-segment matching
-loop, the scoring collector, facet counting, teasers and "Did you mean". Checking is a
+loop, the scoring collector (search/topk.py), facet counting, teasers and "Did you mean". Checking is a
 clock read every few hundred steps, so the work really stops (not just the answer).
 A request whose client has hung up stops the same way (waitress's
 ``waitress.client_disconnected`` callable).
@@ -15,8 +15,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
-
-from whoosh.collectors import WrappingCollector
 
 from index.errors import ClientGoneError, SearchTimeoutError
 
@@ -64,20 +62,6 @@ def _advice(part: str) -> str:
     as wide wildcards)."""
     return ("Make the query narrower: rarer words instead of very common ones (the, of, and), "
             "fewer or longer wildcards, smaller ranges, or a filter by outlet, author or date.")
-
-
-class DeadlineCollector(WrappingCollector):
-    """Check the deadline while Whoosh's matcher produces matches (any thread)."""
-
-    def __init__(self, child, deadline: Deadline, part: str = "ranking the matches"):
-        super().__init__(child)
-        self.deadline = deadline
-        self.part = part
-
-    def matches(self):
-        # FilterCollector wraps this one and drives matches()/collect() itself, so the
-        # check lives in matches(), not collect_matches().
-        return self.deadline.watch(self.child.matches(), self.part)
 
 
 def docs_for_query(searcher, query, deadline: Deadline, part: str = "matching the query") -> list[int]:

@@ -450,11 +450,13 @@ class SearchEngine:
               deadline: Deadline) -> list[Ranked]:
         """The first ``wanted`` of ``final`` (non-empty) in relevance order: the one ranking
         path of the search page and of exports, so both list the same articles in the same
-        order. The listing is confined to ``final`` whenever it may differ from Whoosh's
-        own matches: a filter, or a negation (see ``matching_docs``)."""
+        order. The listing is confined to ``final``, part of ``query``'s document set (the
+        set algebra's, exact with negations: see ``matching_docs``), so ranked by ``query``
+        itself a conjunction is scored on those documents alone (search/topk.py)."""
         query = found.query
-        allow = None if final is found.docs and not _has_negation(query) else set(final)
-        return rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline),
+        allow = set(final)
+        return rank(lambda q, allow, limit: self._ranked(searcher, q, allow, limit, deadline,
+                                                         within_matches=q is query),
                     searcher, query, final, allow, found.units, wanted, lengths=view.lengths, deadline=deadline,
                     coverage_of=(lambda u: self._query_docs(searcher, view, u.query, deadline))
                     if found.relaxation else None)
@@ -487,10 +489,10 @@ class SearchEngine:
         keys = self._filter_keys(request)
         return _Scope(view, (repr(query), exclusions), docs, keys, self._filter_sets(view, request, keys))
 
-    def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline):
+    def _ranked(self, searcher, query, allow, limit: int, deadline: Deadline, within_matches: bool = False):
         """The exact top-``limit`` scoring (``TopDocs``: MaxScore, the same answer as scoring
         every match, ties by document number), with the deadline checked as it goes."""
-        collector = TopDocs(limit, allow=allow, deadline=deadline)
+        collector = TopDocs(limit, allow=allow, deadline=deadline, within_matches=within_matches)
         searcher.search_with_collector(self._matching(query, deadline), collector)
         return collector.results()
 
@@ -724,12 +726,6 @@ def matching_docs(searcher, all_docs: frozenset[int], query, deadline: Deadline)
 def _unzip_ranked(ranked: list[Ranked]) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """Document numbers and scores as two tuples: compact to cache, and sized right by it."""
     return tuple(r.docnum for r in ranked), tuple(r.score for r in ranked)
-
-
-def _has_negation(query) -> bool:
-    if isinstance(query, (wq.Not, wq.AndNot)):
-        return True
-    return not query.is_leaf() and any(_has_negation(child) for child in query.children())
 
 
 def _naive_utc(value: datetime) -> datetime:

@@ -126,10 +126,9 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
         first = query
         if len(content) > FIRST_STAGE_WORDS:
             first = _or_query(sorted(content, key=lambda u: len(coverage_of(u)))[:FIRST_STAGE_WORDS])
-        results = search(first, pool, len(pool))
+        ranked = _pool_by_tiers(search, first, tiers, pool, wanted)
     else:
-        results = search(query, allow, limit)
-    ranked = [Ranked(hit.docnum, hit.score) for hit in results]
+        ranked = [Ranked(hit.docnum, hit.score) for hit in search(query, allow, limit)]
     head = ranked[:RERANK_WINDOW]
     docnums = [r.docnum for r in head]
     scores = {r.docnum: r.score for r in head}
@@ -162,6 +161,30 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
                 rest.sort(key=lambda r: -tiers.get(r.docnum, 0.0))
                 ranked.extend(rest)
     return ranked[:wanted]
+
+
+def _pool_by_tiers(search: Callable, first: wq.Query, tiers: dict[int, float], pool: set[int],
+                   wanted: int) -> list[Ranked]:
+    """The pool's matches of ``first`` as ``rank`` lists them before re-ranking: the best
+    ``RERANK_WINDOW`` by score (the head), then the others, only as many as the first
+    ``wanted`` after the tier sort can use.
+
+    Listing every match of the pool by score (a pasted sentence: most of the index) gives
+    the same ``wanted`` first once the list is sorted by tier: each tier's best
+    ``RERANK_WINDOW + wanted`` (exact top-k, search/topk.py) hold its share of the head
+    and, past the head, its first ``wanted``. A tier with fewer matches is complete, and if
+    every tier is, so is the list (its length then decides the deeper pages, as before).
+    """
+    by_tier: dict[float, list[int]] = {}
+    for doc in pool:
+        by_tier.setdefault(tiers.get(doc, 0.0), []).append(doc)
+    depth = RERANK_WINDOW + wanted
+    lists = [[Ranked(hit.docnum, hit.score) for hit in search(first, set(docs), depth)]
+             for _, docs in sorted(by_tier.items(), reverse=True)]
+    head = sorted((r for found in lists for r in found[:RERANK_WINDOW]),
+                  key=lambda r: (-r.score, r.docnum))[:RERANK_WINDOW]
+    in_head = {r.docnum for r in head}
+    return head + [r for found in lists for r in found if r.docnum not in in_head]
 
 
 def _or_query(units: list[Unit]) -> wq.Query:

@@ -46,12 +46,28 @@ SLACK = 1e-9
 INF = float("inf")
 
 
-def clauses(query: wq.Query) -> list[wq.Query]:
-    """The parts a query's score is the sum of: a plain top-level ``Or``'s subqueries,
-    else the query itself."""
-    if (isinstance(query, wq.Or) and not query.minmatch and not query.scale and query.boost == 1.0
-            and len(query.subqueries) > 1):
-        return list(query.subqueries)
+def clauses(query: wq.Query, within_matches: bool = False) -> list[wq.Query]:
+    """The parts a query's score is the sum of, in query order: a plain ``Or``'s
+    subqueries' parts, else the query itself.
+
+    ``within_matches``: only documents that match ``query`` will be listed (the caller's
+    ``allow`` set came from its document-set algebra), so an ``And`` is scored as the sum
+    of its parts too, ``AndNot`` and ``Require`` as their first part and ``AndMaybe`` as
+    both parts' sum (what Whoosh's matchers add on a match); a clause then only has to be
+    found on an allowed document, never intersected.
+    """
+    if query.boost != 1.0:
+        return [query]
+    if isinstance(query, wq.Or) and not query.minmatch and not query.scale:
+        # A match of the OR need not match each part.
+        return [c for sub in query.subqueries for c in clauses(sub)]
+    if within_matches:
+        if isinstance(query, wq.And) and not any(isinstance(sub, wq.Not) for sub in query.subqueries):
+            return [c for sub in query.subqueries for c in clauses(sub, within_matches)]
+        if isinstance(query, (wq.AndNot, wq.Require)):
+            return clauses(query.a, within_matches)
+        if isinstance(query, wq.AndMaybe):
+            return clauses(query.a, True) + clauses(query.b)
     return [query]
 
 
@@ -75,13 +91,16 @@ def _inflate(x: float) -> float:
 class TopDocs(Collector):
     """The best ``limit`` documents for the query, exactly (see the module docstring).
 
-    ``allow``: the documents that may be listed (None: every match). ``prune=False``
+    ``allow``: the documents that may be listed (None: every match);
+    ``within_matches``: every one of them matches the query (see ``clauses``). ``prune=False``
     scores every candidate (the reference the tests compare with). ``deadline`` is
     checked every ``CHECK_EVERY`` candidates.
     """
 
-    def __init__(self, limit: int, allow=None, deadline: Deadline | None = None, prune: bool = True):
+    def __init__(self, limit: int, allow=None, deadline: Deadline | None = None, prune: bool = True,
+                 within_matches: bool = False):
         self.limit = limit
+        self.within_matches = within_matches and allow is not None
         self.allow: list[int] | None = None if allow is None else sorted(allow)
         self.deadline = deadline or Deadline.never()
         self.prune = prune
@@ -93,7 +112,7 @@ class TopDocs(Collector):
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.items: list[tuple[float, int]] = []  # heap of (score, -docnum)
-        self.clauses = clauses(q)
+        self.clauses = clauses(q, self.within_matches)
 
     def set_subsearcher(self, subsearcher, offset):
         self.subsearcher = subsearcher
@@ -241,9 +260,9 @@ class TopDocs(Collector):
 
 
 def top_docs(searcher, query: wq.Query, limit: int, allow=None, deadline: Deadline | None = None,
-             prune: bool = True) -> list[tuple[float, int]]:
+             prune: bool = True, within_matches: bool = False) -> list[tuple[float, int]]:
     """The best ``limit`` (score, docnum) pairs of ``query``, best first (ties: lower
     docnum first)."""
-    collector = TopDocs(limit, allow=allow, deadline=deadline, prune=prune)
+    collector = TopDocs(limit, allow=allow, deadline=deadline, prune=prune, within_matches=within_matches)
     searcher.search_with_collector(query, collector)
     return list(collector.results().top_n)
