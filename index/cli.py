@@ -197,8 +197,9 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of the run (counts and every problem) here.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines and no per-record lines.")
+@backend_options
 def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_file, tz_name, author_stoplist,
-            aliases_file, no_default_aliases, no_detect_language, report_path, quiet):
+            aliases_file, no_default_aliases, no_detect_language, report_path, quiet, backend, nodes, api_key_file):
     """Index SOURCES (default: the bundled corpus/) into the search index.
 
     SOURCES are JSON Lines, CSV or TSV files (optionally .gz), directories of .txt, .md
@@ -210,10 +211,22 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
     Example:
         artsearch reindex ../shared/corpus/fakehealth-news.jsonl --report report.json
         artsearch reindex articles.csv --map body=content --map outlet=publication
+        artsearch reindex corpus --backend typesense --nodes http://h1:8108,http://h2:8108 --api-key-file key
+
+    With --backend typesense the index directory is built as usual (the same records,
+    report, aliases and copies) and then written into the cluster's collection.
     """
-    config = Config.from_env()
+    config = load_config(**backend_overrides(backend, nodes, api_key_file))
     if index_dir:
         config = dataclasses.replace(config, index_dir=index_dir)
+    if config.backend == "typesense":
+        # Before reading a single record: an unreadable key file is one line, not a
+        # rebuilt index that could not be sent.
+        from search.typesense_backend import read_key
+        try:
+            read_key(config)
+        except ArtsearchError as e:
+            raise click.ClickException(e.get_message()) from None
     if config.index_dir.exists() and not config.index_dir.is_dir():
         raise click.ClickException(f"Cannot write the index at {config.index_dir}: it is a file, not a directory")
     if config_file and not config_file.is_file():
@@ -336,6 +349,13 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
              f"of under {MIN_STORY_SHINGLES} shingles.")
     echo(f"Took {stats.seconds:.2f} s: {stats.articles_per_second:,.0f} articles/s, "
          f"{stats.mb_per_second:.2f} MB/s of text.")
+    if config.backend == "typesense":
+        from .typesense_writer import sync
+        try:
+            synced = sync(config.index_dir, config, full=full)
+        except ArtsearchError as e:
+            raise click.ClickException(_one_line(e.get_message())) from None
+        echo(synced.line())
 
 
 def dates_line(dates: dict) -> str:

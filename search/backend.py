@@ -83,9 +83,9 @@ def open_backend(config: Config | None = None) -> SearchBackend:
     """The backend ``config.backend`` names (default: ``Config.from_env()``)."""
     config = config or Config.from_env()
     if config.backend == "typesense":
-        from index.errors import ArtsearchError
+        from .typesense_backend import TypesenseBackend
 
-        raise ArtsearchError("The Typesense backend is not in this build yet (issue 16): use --backend whoosh.")
+        return TypesenseBackend(config)
     from .whoosh_backend import WhooshBackend
 
     return WhooshBackend(config)

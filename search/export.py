@@ -90,31 +90,45 @@ def export_matches(engine: SearchEngine, request: SearchRequest, *, every: bool 
     read as they are written."""
     deadline = deadline or Deadline(engine.config.timeout)
     matches = engine.match(request, deadline)
-    request_dict = request.to_dict()
-    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "language", "exclude", "from", "to")}
-    filters_text = urlencode([(k, v) for k, v in request.to_args() if k not in ("q", "sort", "page", "per_page")])
     docs: Iterable[int] = engine.iter_docs(matches, request.sort, deadline)
-    page = per_page = None
     if not every:
-        page, per_page = request.page, request.per_page
-        start = (page - 1) * per_page
-        docs = islice(docs, start, start + per_page)
-    meta = ExportMeta(
-        query=request.q, filters=filters, filters_text=filters_text, sort=request.sort, index_build=matches.view.build,
-        exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        total=len(matches.docs), page=page, per_page=per_page, notes=matches.notes, body=body,
-    )
+        start = (request.page - 1) * request.per_page
+        docs = islice(docs, start, start + request.per_page)
+    meta = export_meta(request, index_build=matches.view.build, total=len(matches.docs), notes=matches.notes,
+                       every=every, body=body)
     searcher = matches.searcher
 
     def row(doc: int) -> dict:
         fields = searcher.stored_fields(doc)
-        out = _row(fields)
-        out["teaser"] = plain_teaser(" ".join(engine.teaser_parts(searcher, fields, matches.query)))
-        if body:
-            out[BODY_COLUMN] = fields.get("body", "")
-        return out
+        return stored_row(fields, engine.teaser_parts(searcher, fields, matches.query), body)
 
     return Export(meta, (row(doc) for doc in docs))
+
+
+def export_meta(request: SearchRequest, *, index_build: str, total: int, notes: tuple[str, ...], every: bool,
+                body: bool) -> ExportMeta:
+    """What an export of ``request`` says of itself (shared by every backend)."""
+    request_dict = request.to_dict()
+    filters = {k: request_dict[k] for k in ("author", "outlet", "year", "language", "exclude", "from", "to")}
+    filters_text = urlencode([(k, v) for k, v in request.to_args() if k not in ("q", "sort", "page", "per_page")])
+    page = per_page = None
+    if not every:
+        page, per_page = request.page, request.per_page
+    return ExportMeta(
+        query=request.q, filters=filters, filters_text=filters_text, sort=request.sort, index_build=index_build,
+        exported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        total=total, page=page, per_page=per_page, notes=notes, body=body,
+    )
+
+
+def stored_row(fields: dict, teaser_parts: tuple[str, ...], body: bool) -> dict:
+    """One export row of an article's stored ``fields``: the teaser as the results page
+    shows it, in plain text, and with ``body`` the whole text."""
+    out = _row(fields)
+    out["teaser"] = plain_teaser(" ".join(teaser_parts))
+    if body:
+        out[BODY_COLUMN] = fields.get("body", "")
+    return out
 
 
 def _row(fields: dict) -> dict:
