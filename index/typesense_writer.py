@@ -276,8 +276,45 @@ def sync(index_dir: Path, config: Config, *, full: bool = False, progress=None) 
             client.aliases.upsert(alias, {"collection_name": name})
             if current is not None:
                 _drop(client, current)
+    wait_replicated(config, alias, name, stats.documents)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def wait_replicated(config: Config, alias: str, name: str, documents: int, timeout: float = 30.0) -> None:
+    """Return once every reachable node serves ``alias`` as ``name`` with ``documents``
+    articles (followers apply the leader's log a moment later), so a search right after a
+    reindex never meets a follower without the new build. A node that cannot be reached
+    is left to catch up when it returns (Raft replays the log to it)."""
+    import urllib.error
+    import urllib.request
+
+    from search.typesense_backend import read_key
+
+    key = read_key(config)
+
+    def get(url: str):
+        request = urllib.request.Request(url, headers={"X-TYPESENSE-API-KEY": key})
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return json.load(response)
+
+    pending = list(config.typesense_nodes)
+    end = time.monotonic() + timeout
+    while pending and time.monotonic() < end:
+        for node in list(pending):
+            try:
+                if get(f"{node}/aliases/{alias}").get("collection_name") == name and \
+                        int(get(f"{node}/collections/{name}").get("num_documents", -1)) == documents:
+                    pending.remove(node)
+            except urllib.error.HTTPError:
+                pass  # not there yet
+            except (OSError, ValueError):
+                pending.remove(node)  # down: it catches up from the log when it returns
+        if pending:
+            time.sleep(0.1)
+    if pending:
+        raise TypesenseError(f"The cluster did not replicate the new build to {', '.join(pending)} within "
+                             f"{timeout:.0f} s; check those nodes' logs", status=503)
 
 
 def _aliased(client, alias: str) -> str | None:
