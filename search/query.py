@@ -868,3 +868,21 @@ def _positive_leaves(query: wq.Query | None):
     elif not query.is_leaf():
         for child in query.children():
             yield from _positive_leaves(child)
+
+
+# Every double quotation mark the parser reads as a quote (typographic ones fold to '"').
+QUOTE_MARKS = re.compile("[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02]")
+
+
+def unquoted(text: str) -> str:
+    """``text`` with its quotation marks taken out: its quotes searched as words."""
+    return QUOTE_MARKS.sub(" ", text)
+
+
+def misquote_note(unfound: list[str]) -> str:
+    """What the page says when quotes no article contains were searched as their words."""
+    quoted = ", ".join(unfound)
+    note = (f"No article contains the quote {quoted}, so its words were searched without quotes"
+            if len(unfound) == 1 else
+            f"No article contains the quotes {quoted}, so their words were searched without quotes")
+    return note + ": these are the closest passages, not exact matches."

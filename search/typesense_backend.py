@@ -62,7 +62,9 @@ from .query import (
     build_query,
     fields_for_languages,
     highlight_terms,
+    misquote_note,
     phrase_sequences,
+    unquoted,
 )
 from .request import SearchRequest, cut_note, cut_query
 from .results import Cluster, Copy, FacetList, Hit, SearchResult
@@ -456,8 +458,29 @@ class TypesenseBackend:
         match = translation.positive(parsed.query) if parsed.query is not None else None
         plan = _Plan(parsed, parsed.query, match, request_filters(request), exclusion_filter(request),
                      list(parsed.notes) + translation.notes)
+        self._misquoted(plan, request, deadline)
         self._relax(plan, deadline)
         return plan
+
+    def _misquoted(self, plan: _Plan, request: SearchRequest, deadline: Deadline) -> None:
+        """A quote no article contains, in a query that then finds nothing, is searched as
+        its words instead, with a note (as ``SearchEngine._parse_and_match``)."""
+        parsed = plan.parsed
+        if parsed.query is None or self._count(plan.match, deadline):
+            return
+        t = Translation()
+        quotes = [u for u in parsed.required if not u.relaxable and u.label.startswith('"')]
+        unfound = [u.label for u in quotes if not self._count(t.positive(u.query), deadline)]
+        if not unfound:
+            return
+        words = self._parse(unquoted(request.q), request.language)
+        match = t.positive(words.query) if words.query is not None else None
+        if not self._count(match, deadline):
+            return
+        plan.parsed = dataclasses.replace(words, notes=(*words.notes, misquote_note(unfound)),
+                                          misquoted=tuple(unfound))
+        plan.query, plan.match = words.query, match
+        plan.notes = list(plan.parsed.notes) + t.notes
 
     def _relax(self, plan: _Plan, deadline: Deadline) -> None:
         """search/matching.py's ``match`` on counts: when no article (or too few, for a

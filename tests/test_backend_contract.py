@@ -131,6 +131,26 @@ def test_a_quote_finds_exactly_the_articles_with_the_words_in_order(backend):
     assert "a8" not in expected and "a8" in ids(backend.get("/api/search?q=breast+cancer").get_json())
 
 
+def test_a_quote_no_article_has_is_searched_as_its_words_with_a_note(backend, whoosh_client):
+    q = {"q": '"screening cancer breast"'}
+    mine = backend.get("/api/search", query_string=q).get_json()
+    theirs = whoosh_client.get("/api/search", query_string=q).get_json()
+    assert theirs["exact"] is False and theirs["total"] > 0
+    for key in ("exact", "misquoted", "notes", "total"):
+        assert mine[key] == theirs[key], key
+
+
+def test_a_wildcard_is_refused_with_a_reason_not_a_wrong_count(backend, whoosh_client):
+    answer = backend.get("/api/search?q=vacc*")
+    if answer.status_code == 200:  # the Whoosh backend expands it
+        assert answer.get_json()["total"] == whoosh_client.get("/api/search?q=vacc*").get_json()["total"]
+        return
+    assert answer.status_code == 400
+    assert "cannot search wildcards" in answer.get_json()["error"]
+    page = backend.get("/?q=vacc*")
+    assert page.status_code == 400 and "cannot search wildcards" in page.get_data(as_text=True)
+
+
 def test_the_relaxation_note_is_the_same(backend, whoosh_client):
     q = {"q": "vaccine safety children autism measles outbreak"}
     mine = backend.get("/api/search", query_string=q).get_json()
