@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 # Plus pytest, Playwright (driving Debian's chromium) and the benchmark's peers.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -e '.[test,bench,typesense]'
-	touch $@
+	touch $@ $(VENV)/.installed-typesense
 
 # The Typesense backend's client and server wheels (README.md, "A Typesense cluster").
 $(VENV)/.installed-typesense: pyproject.toml $(VENV)/.installed

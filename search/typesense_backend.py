@@ -418,9 +418,10 @@ class TypesenseBackend:
         return collection
 
     def _searches(self, searches: list[dict], deadline: Deadline) -> list[dict]:
-        """Run ``searches`` in one multi_search (POST: long filters fit)."""
+        """Run ``searches`` in one multi_search (POST: long filters fit) on the alias, which
+        Typesense resolves itself: a search never meets a collection a swap just dropped."""
         deadline.check("asking the Typesense cluster")
-        name = self.collection().name
+        name = self.config.typesense_collection
         left = deadline.end - time.monotonic()
         cutoff = max(50, int(min(left, 3600.0) * 1000))
         body = {"searches": [{"collection": name, "q": "*", "query_by": "text", "search_cutoff_ms": cutoff,
@@ -731,10 +732,11 @@ class TypesenseBackend:
     def _document(self, article_id: str) -> dict:
         import typesense.exceptions
 
-        name = self.collection().name
+        self.collection()  # a missing collection is a 503 naming the remedy, not a 404
         try:
             with translate_errors(self.config):
-                return self.client.collections[name].documents[doc_id(article_id)].retrieve()
+                alias = self.config.typesense_collection
+                return self.client.collections[alias].documents[doc_id(article_id)].retrieve()
         except (typesense.exceptions.ObjectNotFound, IndexMissingError):
             raise NotFoundError(f"No article with id {article_id!r} in this index.") from None
 
