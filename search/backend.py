@@ -75,6 +75,10 @@ class SearchBackend(Protocol):
         """Raise ``ArtsearchError`` naming the remedy when the backend cannot serve."""
         ...
 
+    def warm_up(self) -> None:
+        """Open what the first search would (before serving); ``ArtsearchError`` if unusable."""
+        ...
+
     def close(self) -> None:
         ...
 

@@ -795,6 +795,9 @@ class TypesenseBackend:
     def check(self) -> None:
         self.collection()
 
+    def warm_up(self) -> None:
+        self.collection()
+
     def close(self) -> None:
         self._client = None
 

@@ -214,9 +214,20 @@ class LocalCluster:
             time.sleep(0.25)
         raise TimeoutError(f"No {what} after {timeout:.0f} s; see the logs in {self.root}")
 
-    def stop(self) -> None:
-        for node in self.nodes:
-            node.stop()
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM every node at once, then SIGKILL those still running after ``grace``
+        seconds (a node left without a quorum can take long to shut down)."""
+        running = [n for n in self.nodes if n.running]
+        for node in running:
+            assert node.process is not None
+            node.process.send_signal(signal.SIGTERM)
+        end = time.monotonic() + grace
+        for node in running:
+            assert node.process is not None
+            try:
+                node.process.wait(timeout=max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                node.kill()
 
     def __enter__(self) -> LocalCluster:
         return self.start()

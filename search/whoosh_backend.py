@@ -32,3 +32,6 @@ class WhooshBackend(SearchEngine):
     def check(self) -> None:
         self.searcher()
 
+    def warm_up(self) -> None:
+        self.view(self.searcher())
+

@@ -128,6 +128,6 @@ def open_view(app) -> None:
     has_typography("\u00e9")  # its character class takes a scan of the Unicode planes
     engine = app.extensions["artsearch"]
     try:
-        engine.view(engine.searcher())
+        engine.warm_up()
     except ArtsearchError:
         pass
