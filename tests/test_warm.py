@@ -177,3 +177,24 @@ def test_an_incremental_run_writes_its_own_files(built, tmp_path, monkeypatch):
     assert fresh.search(SearchRequest(sort="newest", per_page=50)).hits == newest.hits
     assert len(calls) == 1
     fresh.close()
+
+
+def test_serve_warms_up_before_the_first_request(built, tmp_path, monkeypatch):
+    """``serve`` compiles every template (through Jinja's bytecode cache) and opens the
+    live view before the first request, so that request builds neither."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from web.serve import compile_templates, open_view
+
+    app = create_app(Config(index_dir=built))
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(tmp_path))
+    compile_templates(app)
+    names = set(app.jinja_env.list_templates())
+    assert names and {key[1] for key in app.jinja_env.cache.keys()} == names
+    assert len(list(tmp_path.iterdir())) == len(names)  # the bytecode cache holds them all
+    calls = counted_builds(monkeypatch)
+    open_view(app)
+    engine = app.extensions["artsearch"]
+    assert engine._views and calls == []
+    assert app.test_client().get("/?q=vaccine").status_code == 200
+    assert len(engine._views) == 1
