@@ -162,9 +162,11 @@ def to_document(article: Article) -> dict:
         "slug": article.slug,
         "authors": list(article.authors),
         "url": article.url,
-        "language": article.language,
         "content_hash": content_hash(article),
     }
+    if article.language:
+        # No term for "too short to tell": the facet would show it as a blank value.
+        doc["language"] = article.language
     analyzer = analyzer_for(article.language)
     doc["title_words"] = analyzer.content_length(article.title)
     doc["body_words"] = analyzer.content_length(article.body)

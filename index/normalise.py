@@ -9,6 +9,7 @@ breaks kept. A record that cannot become an article raises ``SkipRecord`` with t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -151,11 +152,32 @@ def normalise_outlet(value, url: str = "") -> str:
 
 
 def normalise_language(value) -> str:
-    """Return the ISO 639 code of a ``language`` value ("en-US", "fr_FR", "de"), or ""."""
+    """Return the ISO 639 code of a ``language`` value, or "" when it names no language.
+
+    Tags ("en-US", "fr_FR", "ZH_tw"), three-letter and retired codes ("eng", "deu", "iw")
+    and names ("Portuguese", "Deutsch") give the shortest code ("en", "fr", "zh", "de",
+    "he", "pt"), the one the analyzers and the facet know; "xx-YY" or "und" give "".
+    """
     if not value or not isinstance(value, str):
         return ""
-    match = _LANGUAGE.match(value.strip())
-    return match.group(1).lower() if match else ""
+    return _language_code(value.strip())
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_code(text: str) -> str:
+    import langcodes
+    try:
+        tag = langcodes.Language.get(text.replace("_", "-"))
+        if tag.is_valid() and tag.language not in (None, "und", "mul", "mis", "zxx"):
+            return tag.language
+    except ValueError:  # langcodes' LanguageTagError: not tag-shaped, perhaps a name
+        pass
+    if _LANGUAGE.match(text):
+        return ""  # shaped like a code, but not one ("xx", "zz-QQ")
+    try:
+        return langcodes.find(text).language or ""
+    except LookupError:
+        return ""
 
 
 def cut_text(text: str, max_bytes: int) -> str:
@@ -245,7 +267,11 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
         "author", normalise_authors(byline, options.author_stoplist, options.author_stopwords))
     if not authors and clean_text(str(byline) if isinstance(byline, dict) else byline, paragraphs=False):
         warn(f"no author: no person's name in byline {_shorten(_byline_text(byline))!r}")
-    language = normalise_language(pick(data, "language", options))
+    raw_language = pick(data, "language", options)
+    language = normalise_language(raw_language)
+    if not language and raw_language not in (None, "") and str(raw_language).strip():
+        warn(f"language field {_shorten(raw_language, 40)!r} names no language; "
+             + ("the language is guessed from the text" if options.detect_language else "left unset"))
     if not language and options.detect_language:
         guess = guess_language(f"{title}\n{body}")
         language = guess.language

@@ -60,7 +60,7 @@ def test_outlet_field_wins_over_url_and_hosts_are_cleaned():
 
 
 @pytest.mark.parametrize("value, code", [("en", "en"), ("en-US", "en"), ("fr_FR", "fr"), ("DE", "de"),
-                                         ("english", ""), ("", ""), (None, ""), (3, "")])
+                                         ("english", "en"), ("xx-YY", ""), ("", ""), (None, ""), (3, "")])
 def test_language_field(value, code):
     assert normalise_language(value) == code
 
