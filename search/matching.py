@@ -20,10 +20,22 @@ from collections.abc import Callable
 
 from whoosh import query as wq
 
-from .query import ParsedQuery, Unit
+from .query import KEYWORD_FIELDS, ParsedQuery, Unit
 
 LONG_QUERY = 4
 FEW = 10
+# Clauses that only say which articles may be listed, as the filters do (year:2016,
+# language:fr, published:[...]): never words, neither counted nor what the words only rank.
+FILTER_FIELDS = frozenset(KEYWORD_FIELDS) | {"published"}
+
+
+def is_filter(unit: Unit) -> bool:
+    """Whether ``unit`` is a filter written in the query (``year:2016``, ``language:fr``)."""
+    if unit.relaxable:
+        return False
+    # A date range has no terms: its own field says.
+    fields = {name for name, _ in unit.query.iter_all_terms()} or {getattr(unit.query, "fieldname", None)}
+    return fields <= FILTER_FIELDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +110,8 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     if docs and (len(docs) >= FEW or sum(1 for u in relaxable if not u.function_word) < LONG_QUERY):
         return Match(query, docs, required)
     fixed = [u for u in required if not u.relaxable]
+    # year:/language: restrict like the filters; only other explicit clauses leave the words to rank.
+    explicit = [u for u in fixed if not is_filter(u)]
     freq = {u: frequency(u) for u in relaxable}
     # Rarest first; a word no article contains is left out at once. Ties: query order.
     order = sorted((u for u in relaxable if freq[u] > 0), key=lambda u: (freq[u], relaxable.index(u)))
@@ -107,7 +121,7 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     # leaves out the most common words decides what the page says was not required, so
     # "kept of total" is true of the best results (a greedy pass from the rarest word
     # stopped at the first word that emptied the set and could say 1 of 4 when 3 was there).
-    if not base or not (fixed or any(unit_docs[u] & base for u in order)):
+    if not base or not (explicit or any(unit_docs[u] & base for u in order)):
         return Match(query, docs, required)
     kept = _closest(order, unit_docs, freq, relaxable, base)
     # Every article with the explicit clauses and any word, the best ones first: a long
@@ -115,7 +129,7 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     # words ("the", "of") alone do not make an article a match.
     content = [u for u in order if not u.function_word] or order
     present = [u.query for u in content]
-    if fixed:
+    if explicit:
         # The explicit clauses are what is required; the words only rank.
         anyword = base
         required_query = _and_all([u.query for u in fixed])
@@ -123,6 +137,8 @@ def match(parsed: ParsedQuery, docs_of: Callable[[wq.Query | None], frozenset[in
     else:
         anyword = frozenset().union(*(unit_docs[u] for u in content)) & base
         relaxed_query = _or_all(present)
+        if fixed:
+            relaxed_query = _and_all([u.query for u in fixed] + [relaxed_query])
     if docs and anyword <= docs:
         # The explicit clauses allow no article beyond those with every word: none follows.
         return Match(query, docs, required)
@@ -150,9 +166,10 @@ def _closest(order: list[Unit], unit_docs: dict[Unit, frozenset[int]], freq: dic
 
 def _describe(required: tuple[Unit, ...], kept: frozenset[Unit], freq: dict[Unit, int], *, complete: int,
               filtered: bool = False) -> Relaxation:
-    dropped = [u for u in required if u.relaxable and u not in kept]
+    words = [u for u in required if not is_filter(u)]
+    dropped = [u for u in words if u.relaxable and u not in kept]
     dropped.sort(key=lambda u: -freq.get(u, 0))
-    return Relaxation(kept=len(required) - len(dropped), total=len(required),
+    return Relaxation(kept=len(words) - len(dropped), total=len(words),
                       dropped=tuple(u.label for u in dropped), complete=complete, filtered=filtered)
 
 

@@ -55,7 +55,7 @@ from . import clusters as story_clusters
 from .deadline import Deadline
 from .export import Export, export_meta, stored_row
 from .facets import FACETS, FACETS_BY_KEY, build_facets, list_facet_values
-from .matching import FEW, LONG_QUERY, Relaxation, _describe
+from .matching import FEW, LONG_QUERY, Relaxation, _describe, is_filter
 from .query import (
     DEFAULT_FIELDS,
     ParsedQuery,
@@ -498,6 +498,7 @@ class TypesenseBackend:
             return
         t = Translation()
         fixed = [u for u in required if not u.relaxable]
+        explicit = [u for u in fixed if not is_filter(u)]  # year:/language: restrict as the filters do
         unit_filter = {u: t.positive(u.query) for u in relaxable}
         freqs = self._counts(list(unit_filter.values()), deadline)
         freq = dict(zip(relaxable, freqs, strict=True))
@@ -505,7 +506,7 @@ class TypesenseBackend:
         base = t.positive(parsed.with_units(fixed)) if fixed or parsed.excluded is not None else None
         if not order or not self._count(base, deadline):
             return
-        if not fixed and not self._count(_and(base, _or_filters([unit_filter[u] for u in order])), deadline):
+        if not explicit and not self._count(_and(base, _or_filters([unit_filter[u] for u in order])), deadline):
             return
         kept = self._closest(order, unit_filter, freq, relaxable, base, deadline)
         if kept is None:
@@ -514,14 +515,16 @@ class TypesenseBackend:
             return
         content = [u for u in order if not u.function_word] or order
         # With explicit clauses they are what is required, and the words only rank.
-        anyword = base if fixed else _and(base, _or_filters([unit_filter[u] for u in content]))
+        anyword = base if explicit else _and(base, _or_filters([unit_filter[u] for u in content]))
         if total and self._count(anyword, deadline) <= total:
             return
-        if fixed:
+        if explicit:
             required_query = wq.And([u.query for u in fixed]) if len(fixed) > 1 else fixed[0].query
             relaxed = wq.AndMaybe(required_query, wq.Or([u.query for u in content])) if content else required_query
         else:
             relaxed = wq.Or([u.query for u in content]) if len(content) > 1 else content[0].query
+            if fixed:
+                relaxed = wq.And([u.query for u in fixed] + [relaxed])
         if parsed.excluded is not None:
             relaxed = wq.AndNot(relaxed, parsed.excluded)
         plan.query = relaxed

@@ -110,6 +110,8 @@ def test_totals_and_facets_equal_the_source_under_random_filters(filters_backend
     [("q", "vaccine"), ("outlet", "reuters.com"), ("year", "2016"), ("year", "2017")],
     [("q", "flu OR influenza")],
     [("q", "cancer -study")],
+    # year: as the Year filter when no article of 2017 has both words (issue 17): a2, not a3.
+    [("q", "year:2017 vaccine cancer")],
 ])
 def test_the_same_search_counts_the_same_on_every_backend(backend, whoosh_client, args):
     mine = backend.get("/api/search", query_string=args).get_json()
