@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import html
 import re
+import unicodedata
 
 import bleach
 from whoosh.support.charset import accent_map
@@ -304,14 +305,33 @@ def sanitise_body(fragment: str) -> str:
     return bleach.clean(fragment, tags={"mark", "p"}, attributes={}, strip=True)
 
 
+# Characters that continue the letter before them: Thai SARA AM and Lao AM (spacing
+# vowels of a character cluster, น้ำ), and the zero-width (non-)joiner inside Persian and
+# Indic words; every combining mark (Arabic harakat, Thai tone marks) is one too.
+_CLUSTER_CONTINUES = frozenset("\u0e33\u0eb3\u200c\u200d")
+
+
+def _in_word(char: str) -> bool:
+    """Whether ``char`` belongs to the word it stands in: a letter or digit, or a mark
+    or joiner that continues one (Arabic vowel signs are marks, not letters)."""
+    return char.isalnum() or char in _CLUSTER_CONTINUES or unicodedata.category(char)[0] == "M"
+
+
+def _continues(char: str) -> bool:
+    return char in _CLUSTER_CONTINUES or unicodedata.category(char)[0] == "M"
+
+
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen/narrow [start, end) so it neither starts nor ends inside a word."""
-    while start > 0 and text[start - 1].isalnum():
+    """Widen/narrow [start, end) so it neither starts nor ends inside a word, nor ever
+    inside a character cluster (a text without spaces can be cut between words)."""
+    while start > 0 and _in_word(text[start - 1]):
         start -= 1
-    if end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    if end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
         cut = text.rfind(" ", start, end)
         if cut > start + (end - start) // 2:
             end = cut
+    while end < len(text) and _continues(text[end]):
+        end += 1
     return start, end
 
 
