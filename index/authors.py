@@ -100,6 +100,12 @@ _ROLE_SUFFIX = re.compile(
     re.I,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+
+
+def _is_name_word(word: str) -> bool:
+    """A word of a name: letters (with their combining marks, which ``\\w`` leaves out: Thai
+    ใจดี, Hindi, Arabic with vowel signs), apostrophes, dots and hyphens."""
+    return bool(_NAME_WORD.match("".join(c for c in word if unicodedata.category(c)[0] != "M")))
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev)\.?\s+", re.I)
 _CREDENTIAL = re.compile(r"(?:\s*,?\s+(?:md|m\.d\.|phd|ph\.d\.|mph|rn|dds|msc|mba))+$", re.I)
@@ -195,7 +201,7 @@ def _is_inverted(last: str, first: str, stoplist: Set[str], stopwords: Set[str])
     if not (len(last_words) == 1 or (len(last_words) == 2 and last_words[0].casefold() in NAME_CONSTANTS.prefixes)):
         return False
     words = last_words + first_words
-    if not all(_NAME_WORD.match(w) for w in words):
+    if not all(_is_name_word(w) for w in words):
         return False
     if any(w.casefold().strip(".") in stopwords or w.casefold().strip(".") in TRAILING_WORDS for w in words):
         return False
@@ -230,7 +236,7 @@ def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
     # words are a biography fragment.
     if not 2 <= len(words) <= 4:
         return ""
-    if not all(_NAME_WORD.match(w) for w in words):
+    if not all(_is_name_word(w) for w in words):
         return ""
     if any(w.casefold().strip(".") in stopwords for w in words):
         return ""
@@ -239,7 +245,9 @@ def normalise_name(text: str, stoplist: Set[str] = DEFAULT_STOPLIST,
     if any(part in CSS_WORDS for w in words for part in w.casefold().split("-")):
         return ""
     # "Andrew M Seaman" and "Andrew M. Seaman" are one person.
-    words = [w + "." if len(w) == 1 and w.isalpha() and i < len(words) - 1 else w for i, w in enumerate(words)]
+    # Only a letter with case is an initial: 김 민수 and 王 小明 are a one-syllable surname.
+    words = [w + "." if len(w) == 1 and w.isalpha() and w.lower() != w.upper() and i < len(words) - 1 else w
+             for i, w in enumerate(words)]
     text = " ".join(words)
     if text.casefold() in stoplist:
         return ""
