@@ -389,7 +389,6 @@ _KOREAN_PARTICLES = tuple(sorted((
 _HANGUL_WORD = re.compile("[\uac00-\ud7af]+")
 # Japanese: kanji, then the hiragana that inflect it (okurigana, する/した, particles).
 _KANJI_THEN_KANA = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*?)[\u3041-\u309f]+")
-_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def cjk_query_form(word: str) -> str:
@@ -466,8 +465,9 @@ def _lemmatizer(language: str):
 
     Its dictionary is loaded by the first word (0.65 s in ``low_memory`` mode, 1.4 s
     without; a lookup costs 17 µs instead of 3, and each word is looked up once, the
-    analyzer keeps its terms), so only a reindex of articles in the language, or an
-    index that has some (``preload``), pays for it."""
+    analyzer keeps its terms), so only a reindex of articles in the language pays for
+    it, or a server whose index has some, at start-up (``preload``); a CLI search
+    loads it for a Cyrillic-script query only."""
     lock = threading.Lock()
 
     def lemma(word: str) -> str:
@@ -478,8 +478,8 @@ def _lemmatizer(language: str):
 
 
 def preload(fields) -> None:
-    """Load the dictionaries the analyzers of ``fields`` need (an index's searched
-    fields, when it opens): never inside a search's time budget."""
+    """Load the dictionaries the analyzers of ``fields`` need (the fields an index has
+    articles in, when a server starts): never inside a search's time budget."""
     for suffix in {field_suffix(f) for f in fields} & set(LEMMATIZED):
         LANGUAGE_ANALYZERS[suffix].term("\u0430")
 

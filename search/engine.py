@@ -28,7 +28,6 @@ from whoosh.util.times import datetime_to_long
 
 from index import warm
 from index.analysis import analyzer_for, language_field
-from index.analysis import preload as preload_analyzers
 from index.clusters import article_from_stored, stored_bound
 from index.config import Config
 from index.errors import ArtsearchError, NotFoundError, QueryError, SearchTimeoutError
@@ -89,7 +88,6 @@ class IndexView:
         # names' data costs about a second, too much for a search.
         self.columns = FacetColumns(arrays, {"language": dict(language_names or {})})
         self.query_fields = tuple(f for f in DEFAULT_FIELDS if reader.field_length(f) > 0) or ("title", "body")
-        preload_analyzers(self.query_fields)  # a dictionary (Ukrainian lemmas) outside any search's budget
         # Sort orders: dated documents by time, undated ones last in both directions.
         # Publication times (microseconds, as the column holds them) in the same order,
         # for date-range filters by binary search (Whoosh's DateRange walks the numeric

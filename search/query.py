@@ -815,10 +815,22 @@ def _mark_scaffolding_units(units: list[Unit]) -> None:
         n = len(pattern)
         if n < len(seq) and tuple(seq[-n:]) == pattern and mark(len(seq) - n, len(seq)):
             break
-    if len(marked) >= len(units):
+    if len(marked) >= len(units) or not marked or _another_language(units):
         return
     for k in marked:
         units[k] = dataclasses.replace(units[k], scaffolding=True)
+
+
+# The scaffolding lists are English: a query py3langid is sure is in another language
+# ("do governo federal ..." is Portuguese "of the") keeps its words. "Is it true that" +
+# a Russian sentence is still English scaffolding (ru at 0.81, under the bar).
+SCAFFOLD_OTHER_LANGUAGE = 0.9
+
+
+def _another_language(units: list[Unit]) -> bool:
+    from index.language import guess_language
+    guess = guess_language(" ".join(u.label for u in units if u.relaxable))
+    return guess.language not in ("", "en") and guess.confidence >= SCAFFOLD_OTHER_LANGUAGE
 
 
 def phrase_sequences(query: wq.Query | None, fieldname: str) -> list[tuple[str, ...]]:

@@ -191,3 +191,16 @@ def test_persian_keeps_its_zero_width_non_joiner(ml_client):
     # Typed with or without it, the word is found.
     for query in ("می\u200cدهد", "میدهد"):
         assert "fa1" in {h["id"] for h in _api(ml_client, q=query)["results"]}, query
+
+
+@pytest.mark.parametrize("query,scaffolding", [
+    ("do governo federal anuncia aumento do salário mínimo", []),  # Portuguese "do" is "of the"
+    ("Was ist das neue Klimaschutzgesetz der Bundesregierung", []),
+    ("Is it true that Правительство расширяет поддержку?", ["Is", "it", "true", "that"]),
+    ("is it true that vaccines cause autism", ["is", "it", "true", "that"]),
+])
+def test_english_question_scaffolding_only_on_english_questions(query, scaffolding):
+    from index.schema import make_schema
+    from search.query import build_query
+    parsed = build_query(query, make_schema())
+    assert [u.label for u in parsed.units if u.scaffolding] == scaffolding
