@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from werkzeug.datastructures import MultiDict
 
+from index.analysis import script_of
 from index.cli import (
     DAY,
     backend_options,
@@ -90,6 +91,10 @@ def search_command(query, index_dir: Path | None, backend, nodes, api_key_file, 
     try:
         request = SearchRequest.from_args(args, config)
         engine = open_backend(config)
+        if "cyrillic" in script_of(request.q):
+            # The Ukrainian dictionary (index/analysis.py), loaded before the search's
+            # budget starts, as a server loads it at start-up (WhooshBackend.check).
+            engine.check()
         if fmt in FORMATS:
             export = engine.export(request, every=every, body=with_body)
         else:

@@ -30,6 +30,7 @@ def ml_index(tmp_path_factory):
 def ml_client(ml_index):
     app = create_app(Config(index_dir=ml_index[0]))
     app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=False)
+    app.extensions["artsearch"].check()  # as `artsearch serve` does at start-up
     return app.test_client()
 
 
