@@ -68,3 +68,24 @@ def test_too_short_to_tell_is_no_blank_facet_value(indexed):
                                         ("und", ""), ("zz", ""), ("", ""), (None, "")])
 def test_normalise_language(value, code):
     assert normalise_language(value) == code
+
+
+CHINESE = [
+    "臺北市政府今天宣布推動空氣污染防治新措施，將逐步淘汰老舊機車，並擴大電動公車路線。",
+    "行政院今日通過國家發展計畫，預計明年起投入更多經費於長期照顧與醫療體系。",
+    "台北市政府今天宣布推动空气污染防治新措施，将逐步淘汰老旧机车，并扩大电动公交路线。",
+]
+
+
+def test_chinese_is_no_low_confidence_guess(tmp_path):
+    # py3langid splits Chinese between Mandarin and Wu (zh 0.68, wuu 0.32): every Chinese
+    # article without a language field was listed as an unsure guess.
+    source = tmp_path / "zh.jsonl"
+    source.write_text("".join(json.dumps({"id": f"zh{i}", "title": body[:8], "body": body}, ensure_ascii=False) + "\n"
+                              for i, body in enumerate(CHINESE)), encoding="utf-8")
+    done, report = reindex(tmp_path / "index", source)
+    assert_ok(done)
+    assert problems(report, "language") == [] and report["problem_counts"]["language"] == 0
+    app = create_app(Config(index_dir=tmp_path / "index"))
+    values = app.test_client().get("/api/facets/language").get_json()["values"]
+    assert [(v["value"], v["count"]) for v in values] == [("zh", len(CHINESE))]
