@@ -829,7 +829,10 @@ SCAFFOLD_OTHER_LANGUAGE = 0.9
 
 def _another_language(units: list[Unit]) -> bool:
     from index.language import guess_language
-    guess = guess_language(" ".join(u.label for u in units if u.relaxable))
+    # Only words in the Latin script can be English scaffolding, and only they are asked
+    # about: "is it true that 臺北市政府…" is English scaffolding around Chinese (the whole
+    # query is zh at 0.98, which kept "is it true that" and left out the Chinese).
+    guess = guess_language(" ".join(u.label for u in units if u.relaxable and script_of(u.label) == {"latin"}))
     return guess.language not in ("", "en") and guess.confidence >= SCAFFOLD_OTHER_LANGUAGE
 
 
