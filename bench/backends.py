@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     build = timed(ARTSEARCH + ["reindex", str(args.corpus), "--index", str(index), "--full", "--quiet"])
     row = measure("whoosh", ["--index", str(index)], out, jobs, args.rounds, args.clients, args.seconds)
     results.append({**row, "build_s": round(build, 1)})
+    (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     for size in (1, 3):
         with LocalCluster(out / f"cluster{size}", size) as cluster:
             nodes = ",".join(cluster.urls)
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             pids = [n.process.pid for n in cluster.nodes if n.process]
             row = measure(f"typesense-{size}", flags, out, jobs, args.rounds, args.clients, args.seconds, pids)
             results.append({**row, "build_s": round(build, 1)})
+            (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     for row in results:
         print(json.dumps(row))

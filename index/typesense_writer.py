@@ -42,7 +42,8 @@ from .errors import ArtsearchError
 # Words in a run indexed for phrases: quotes of up to this many words match exactly; longer
 # ones match as overlapping runs of this many (search/typesense_backend.py says so).
 PHRASE_RUN = 3
-BATCH = 200
+BATCH = 100
+WRITE_TIMEOUT = 300.0  # seconds one write request may take (a 3-node cluster on a busy machine)
 # Typesense quotes filter values in backticks; a term holding one cannot be written.
 UNQUOTABLE = "`"
 # Fields never searched by a query (ids and bookkeeping).
@@ -235,7 +236,8 @@ def sync(index_dir: Path, config: Config, *, full: bool = False, progress=None) 
     from search.typesense_backend import connect, translate_errors
 
     started = time.perf_counter()
-    client = connect(config)
+    # A batch is replicated to a quorum before it is acknowledged: far slower than a search.
+    client = connect(config, timeout=WRITE_TIMEOUT)
     alias = config.typesense_collection
     stats = SyncStats()
     with translate_errors(config):

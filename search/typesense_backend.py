@@ -105,8 +105,9 @@ def read_key(config: Config) -> str:
     return key
 
 
-def connect(config: Config):
-    """A client of ``config``'s nodes: it retries a failed request on the other nodes."""
+def connect(config: Config, timeout: float | None = None):
+    """A client of ``config``'s nodes: it retries a failed request on the other nodes.
+    ``timeout``: seconds one request may take (default: the search budget, at most 5 s)."""
     import typesense
 
     nodes: list = []
@@ -116,7 +117,7 @@ def connect(config: Config):
     return typesense.Client({
         "nodes": nodes,
         "api_key": read_key(config),
-        "connection_timeout_seconds": max(0.5, min(config.timeout, 5.0)),
+        "connection_timeout_seconds": timeout or max(0.5, min(config.timeout, 5.0)),
         # Every node twice, so a search survives losing the node it was sent to.
         "num_retries": 2 * len(nodes) + 2,
         "retry_interval_seconds": 0.2,
