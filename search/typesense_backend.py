@@ -367,6 +367,7 @@ class _Plan:
     unit_filter: dict = dataclasses.field(default_factory=dict)
     freq: dict = dataclasses.field(default_factory=dict)
     relaxable: list = dataclasses.field(default_factory=list)
+    matched: dict = dataclasses.field(default_factory=dict)  # count of ``match``, by its filter
 
     @property
     def scope(self) -> str | None:
@@ -437,6 +438,12 @@ class TypesenseBackend:
                                          "narrower or add a filter.")
         return answers
 
+    def _matched(self, plan: _Plan, deadline: Deadline) -> int:
+        """How many articles the words match (asked once per filter a plan holds)."""
+        if plan.match not in plan.matched:
+            plan.matched[plan.match] = self._count(plan.match, deadline)
+        return plan.matched[plan.match]
+
     def _count(self, filter_by: str | None, deadline: Deadline) -> int:
         return self._counts([filter_by], deadline)[0]
 
@@ -468,7 +475,7 @@ class TypesenseBackend:
         """A quote no article contains, in a query that then finds nothing, is searched as
         its words instead, with a note (as ``SearchEngine._parse_and_match``)."""
         parsed = plan.parsed
-        if parsed.query is None or self._count(plan.match, deadline):
+        if parsed.query is None or self._matched(plan, deadline):
             return
         t = Translation()
         quotes = [u for u in parsed.required if not u.relaxable and u.label.startswith('"')]
@@ -494,7 +501,7 @@ class TypesenseBackend:
         relaxable = [u for u in required if u.relaxable]
         if parsed.query is None or not relaxable:
             return
-        total = self._count(plan.match, deadline)
+        total = self._matched(plan, deadline)
         if total and (total >= FEW or sum(1 for u in relaxable if not u.function_word) < LONG_QUERY):
             return
         t = Translation()
@@ -551,7 +558,7 @@ class TypesenseBackend:
             return plan.relaxation
         shown = plan.final
         listed = self._count(shown, deadline)
-        if not listed or listed == self._count(plan.match, deadline):
+        if not listed or listed == self._matched(plan, deadline):
             return plan.relaxation
         t = Translation()
         complete = self._count(_and(t.positive(plan.parsed.query), plan.exclusions,
