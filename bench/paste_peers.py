@@ -8,7 +8,8 @@ sentence at a time, alternating which server is asked first. Every sentence is n
 both servers (each starts with one warm-up query, which builds artsearch's per-generation
 columns). ``--old-tree`` serves artsearch from another checkout's code (its directory
 first on ``PYTHONPATH``) beside the working tree's, on the same index, so one run gives
-before, after and Datasette. Prints p50/p95/max per server and the ratios to Datasette.
+before, after and Datasette. Prints p50/p95/max per server (a 503, the time budget passed, counts at its time and
+is counted), and the ratios to Datasette.
 """
 
 from __future__ import annotations
@@ -38,13 +39,10 @@ def _percentiles(times: list[float]) -> dict[str, float]:
             "max_ms": 1000 * times[-1]}
 
 
-def _timed_get(client: Client, path: str) -> float:
+def _timed_get(client: Client, path: str) -> tuple[float, int]:
     start = time.perf_counter()
-    status, body = client.get(path)
-    elapsed = time.perf_counter() - start
-    if status != 200:
-        raise click.ClickException(f"GET {path} answered {status}: {body[:200]!r}")
-    return elapsed
+    status, _ = client.get(path)
+    return time.perf_counter() - start, status
 
 
 @click.command()
@@ -80,6 +78,7 @@ def main(index_dir: Path, corpus: Path, work: Path, old_tree: Path | None, count
                                               "--port", str(port), "--setting", "sql_time_limit_ms", "20000"],
                                 port, "/-/versions.json", work / "datasette.log")
     times: dict[str, list[float]] = {name: [] for name in sides}
+    failed = dict.fromkeys(sides, 0)  # 503s: the search passed its time budget
     started = []
     try:
         for server in sides.values():
@@ -93,21 +92,28 @@ def main(index_dir: Path, corpus: Path, work: Path, old_tree: Path | None, count
             return "/?" + urlencode({"q": q})
 
         for name, client in clients.items():
-            _timed_get(client, path(name, "warm up"))
+            # The first page builds the generation's columns: it may pass the budget (503).
+            for _ in range(5):
+                if _timed_get(client, path(name, "warm up"))[1] == 200:
+                    break
         names = list(clients)
         for i, q in enumerate(queries):
             order = names[i % len(names):] + names[:i % len(names)]
             for name in order:
-                times[name].append(_timed_get(clients[name], path(name, q)))
+                elapsed, status = _timed_get(clients[name], path(name, q))
+                times[name].append(elapsed)
+                if status != 200:
+                    failed[name] += 1
     finally:
         for server in reversed(started):
             server.stop()
-    figures = {name: _percentiles(t) for name, t in times.items()}
+    figures = {name: {**_percentiles(t), "not_200": failed[name]} for name, t in times.items()}
     datasette = figures["datasette"]
     for name, f in figures.items():
         ratio = "" if name == "datasette" else (f"  vs Datasette: p50 {f['p50_ms'] / datasette['p50_ms']:.2f}x, "
                                                 f"p95 {f['p95_ms'] / datasette['p95_ms']:.2f}x")
-        click.echo(f"{name:14s} p50 {f['p50_ms']:7.0f} ms  p95 {f['p95_ms']:7.0f}  max {f['max_ms']:7.0f}{ratio}")
+        click.echo(f"{name:14s} p50 {f['p50_ms']:7.0f} ms  p95 {f['p95_ms']:7.0f}  max {f['max_ms']:7.0f}  "
+                   f"not 200: {f['not_200']}/{len(queries)}{ratio}")
     if out is not None:
         out.write_text(json.dumps({"count": len(queries), "seed": seed, "index": str(index_dir),
                                    "load_average": os.getloadavg(), "figures": figures}, indent=2))
