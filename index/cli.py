@@ -321,6 +321,8 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
     else:
         echo("Aliases: no values merged.")
     echo(dates_line(stats.dates))
+    if stats.title_only:
+        echo(f"Title only: {plural(stats.title_only, 'article')} with no body text, indexed by the title.")
     if stats.sidebar_authors:
         by_outlet: dict[str, list[dict]] = {}
         for entry in stats.sidebar_authors:

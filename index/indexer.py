@@ -92,6 +92,7 @@ class IndexStats:
     build: str = ""
     index_dir: str = ""
     signatures_computed: int = 0  # MinHash signatures computed (new bodies only)
+    title_only: int = 0  # articles read with a title and no body (indexed by the title)
     clusters: int = 0  # clusters of copies in the index after the run
     clustered: int = 0  # articles in those clusters
     # Crawl junk: bodies shared by unrelated articles (bot checks, error pages), with
@@ -333,14 +334,15 @@ def build_index(
                 old_hash = ids.live_hash(article.id)
                 if old_hash != doc["content_hash"] and article.language in ENGLISH:
                     forms.add(article.body)
+                stats.title_only += not article.body
                 if old_hash is None:
-                    doc["body_key"] = sketches.add(article.body)
+                    doc["body_key"] = body_key_of(sketches, article)
                     writer.add_document(**doc)
                     action = "added"
                 elif old_hash == doc["content_hash"]:
                     action = "unchanged"
                 else:
-                    doc["body_key"] = sketches.add(article.body)
+                    doc["body_key"] = body_key_of(sketches, article)
                     writer.update_document(**doc)
                     action = "updated"
                 _count(stats, action, +1)
@@ -443,6 +445,12 @@ def _first_problem(stats: IndexStats) -> str:
     if not stats.problems:
         return ""
     return f" ({stats.skipped:,} {'record' if stats.skipped == 1 else 'records'} skipped; first: {stats.problems[0]})"
+
+
+def body_key_of(sketches: ClusterSketches, article: Article) -> str:
+    """The article's body key for clustering; none for an empty body, which never makes a
+    story, a cluster or crawl junk (headline-only items share no text, only its absence)."""
+    return sketches.add(article.body) if article.body else ""
 
 
 def _update_clusters(ix, sketches: ClusterSketches, *, prune_signatures: bool, options: dict | None = None) -> dict:

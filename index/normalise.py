@@ -233,7 +233,8 @@ def pick(data: dict, field: str, options: NormaliseOptions = DEFAULT_OPTIONS):
 
 
 def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings: list[str] | None = None) -> Article:
-    """Return the ``Article`` for a raw record; raise ``SkipRecord`` if it has no usable body.
+    """Return the ``Article`` for a raw record; raise ``SkipRecord`` if it has neither
+    a usable body nor a title.
 
     Problems that do not stop the record (an odd date, a cut body) are appended to
     ``warnings`` when a list is given.
@@ -243,15 +244,19 @@ def normalise(data: dict, options: NormaliseOptions = DEFAULT_OPTIONS, warnings:
     if isinstance(raw_body, dict):
         raise SkipRecord("body is a JSON object, not text")
     body = clean_text(raw_body)
+    title = clean_text(pick(data, "title", options), paragraphs=False)[:MAX_TITLE_CHARS]
     if not body:
+        # A mapped body column the record lacks is a mapping mistake, not a headline.
         if "body" in options.field_map and options.field_map["body"] not in data:
             raise SkipRecord(f"no body text (no column {options.field_map['body']!r})")
-        raise SkipRecord("no body text")
+        # A headline with no text (a wire flash, a catalogue entry) is still an article:
+        # it is indexed by its title (and counted as title-only in the report).
+        if not title:
+            raise SkipRecord("no title or body text")
     size = len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
         body = cut_text(body, MAX_BODY_BYTES)
         warn(f"body cut from {size:,} to {len(body.encode('utf-8')):,} bytes (limit {MAX_BODY_BYTES:,})")
-    title = clean_text(pick(data, "title", options), paragraphs=False)[:MAX_TITLE_CHARS]
     url = clean_text(pick(data, "url", options), paragraphs=False)
     if url and not re.match(r"^https?://", url, re.I):
         # Scheme-less crawl URLs ("www.etonline.com/...") still deserve a working link;

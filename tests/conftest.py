@@ -24,6 +24,12 @@ FAKEHEALTH = SHARED / "corpus" / "fakehealth-news.jsonl"
 FAKENEWSNET = SHARED / "corpus" / "fakenewsnet.jsonl"
 
 
+def indexed_rows(rows: list[dict]) -> list[dict]:
+    """The rows the indexer keeps: those with body text or a title (a title-only record is
+    indexed by its title; one with neither is skipped and reported)."""
+    return [r for r in rows if any(isinstance(r.get(f), str) and r[f].strip() for f in ("body", "title"))]
+
+
 @pytest.fixture(scope="session")
 def fixture_records() -> list[dict]:
     """The fixture corpus's well-formed JSON rows (the source of truth for expected counts)."""

@@ -18,11 +18,14 @@ def test_reindex_then_search(tmp_path):
     report = tmp_path / "report.json"
     done = artsearch("reindex", FIXTURE_CORPUS, "--index", index, "--report", report)
     assert done.returncode == 0, done.stderr
-    assert "added 9" in done.stdout and "2 skipped" in done.stdout
+    # 11 lines: a10 is broken JSON; a9 has a title and no body, so it is indexed by its title.
+    assert "added 10" in done.stdout and "1 skipped" in done.stdout
     assert "articles/s" in done.stdout and "Traceback" not in done.stderr
-    assert "articles.jsonl:9: skipped: no body text" in done.stderr
+    assert "articles.jsonl:10: skipped: malformed JSON" in done.stderr
+    assert "articles.jsonl:9:" not in done.stderr.replace("articles.jsonl:9: language:", "")
+    assert "Title only: 1 article with no body text, indexed by the title." in done.stdout
     data = json.loads(report.read_text())
-    assert data["added"] == 9 and data["problem_counts"]["skipped"] == 2
+    assert data["added"] == 10 and data["problem_counts"]["skipped"] == 1 and data["title_only"] == 1
 
     found = artsearch("search", "vaccine", "--outlet", "reuters.com", "--index", index, "--json")
     assert found.returncode == 0, found.stderr
@@ -31,6 +34,9 @@ def test_reindex_then_search(tmp_path):
 
     text = artsearch("search", '"breast cancer"', "--index", index)
     assert "1 result (" in text.stdout and "*breast cancer*" in text.stdout.lower()
+
+    headline = json.loads(artsearch("search", "empty body record", "--index", index, "--json").stdout)
+    assert [(r["id"], r["teaser"]) for r in headline["results"]][:1] == [("a9", "")]
 
 
 def test_reindex_default_is_bundled_corpus(tmp_path):

@@ -19,6 +19,7 @@ from index.config import Config
 from index.indexer import build_index
 from search.export import export_matches
 from search.request import SearchRequest
+from tests.conftest import indexed_rows
 from tests.test_timeline import published_day
 from web.app import create_app
 
@@ -30,8 +31,8 @@ ARTSEARCH = [str(Path(sys.executable).parent / "artsearch")]
 VACCINE = re.compile(r"\bvaccin(?:e|es|ated|ation|s)?\b", re.I)
 
 def indexed(rows: list[dict]) -> list[dict]:
-    """Fixture rows the index keeps: those with body text."""
-    return [r for r in rows if isinstance(r.get("body"), str) and r["body"].strip()]
+    """Fixture rows the index keeps: those with body text or a title."""
+    return indexed_rows(rows)
 
 
 def read_csv(text: str) -> list[dict]:

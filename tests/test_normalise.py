@@ -86,11 +86,16 @@ def test_language_field_wins_and_detection_fills_gaps():
     assert normalise({"body": french}, NormaliseOptions(detect_language=False)).language == ""
 
 
-def test_records_without_body_are_skipped_with_a_reason():
-    with pytest.raises(SkipRecord, match="no body text"):
-        normalise({"title": "t"})
-    with pytest.raises(SkipRecord, match="no body text"):
-        normalise({"title": "t", "body": "<script>only()</script>"})
+def test_records_without_body_are_kept_by_their_title_and_without_either_skipped():
+    # A headline-only record (a wire flash, a catalogue entry) is an article with no text.
+    for record in ({"title": "Quake hits Lima"}, {"title": "Quake hits Lima", "body": "<script>only()</script>"},
+                   {"title": "Quake hits Lima", "body": "   "}):
+        article = normalise(record)
+        assert (article.title, article.body) == ("Quake hits Lima", "")
+    with pytest.raises(SkipRecord, match="no title or body text"):
+        normalise({"title": "  ", "body": "<p></p>"})
+    with pytest.raises(SkipRecord, match="no title or body text"):
+        normalise({"id": "x", "outlet": "reuters.com"})
     with pytest.raises(SkipRecord, match="no column 'content'"):
         normalise({"body": "ignored"}, NormaliseOptions(field_map={"body": "content"}))
     with pytest.raises(SkipRecord, match="JSON object"):

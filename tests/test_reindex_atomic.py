@@ -68,7 +68,7 @@ def test_concurrent_reindex_is_refused(tmp_path):
         wait_for_lock(index, first)
         second = artsearch("reindex", FIXTURE_CORPUS, "--index", index)
         assert_one_line_error(second, "Another reindex", f"pid {first.pid}", "wait for it to finish")
-        assert search(index)["total"] == 9  # refused without touching the index
+        assert search(index)["total"] == 10  # refused without touching the index
         out, err = first.communicate(json.dumps({"id": "p1", "title": "Piped", "body": "About barley."}).encode() + b"\n",
                                      timeout=60)
         assert first.returncode == 0, err.decode()
@@ -92,7 +92,7 @@ def test_sigkill_mid_full_build_leaves_live_index_and_no_stale_lock(tmp_path):
     assert len(builds(index)) == 2  # the half-written build beside the live one
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    assert current(index) == live and search(index)["total"] == 9 and ids(search(index, "rye")) == set()
+    assert current(index) == live and search(index)["total"] == 10 and ids(search(index, "rye")) == set()
     # Next run: not refused (the kernel dropped the flock), the abandoned build is removed.
     done, report = reindex(index, F / "news.csv", "--full")
     assert_ok(done)
@@ -125,7 +125,7 @@ def test_sigkill_at_several_points_of_a_real_full_build(tmp_path, fakehealth_pat
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert current(index) == live, delay
-        assert search(index)["total"] == 9, delay
+        assert search(index)["total"] == 10, delay
         # Not refused, and nothing left over: an unchanged incremental run of the old source.
         done, report = reindex(index, FIXTURE_CORPUS)
         assert_ok(done)
@@ -178,11 +178,11 @@ def serve_while_rebuilding(tmp_path, new_sources: list, new_total: int | None = 
         assert poller.errors == []
         assert all(status == 200 for status, _ in poller.seen)
         totals = [total for _, total in poller.seen]
-        assert totals[0] == 9 and totals[-1] == new_total
+        assert totals[0] == 10 and totals[-1] == new_total
         # Old, then new, switching exactly once and never back.
         switches = [i for i in range(1, len(totals)) if totals[i] != totals[i - 1]]
         assert len(switches) == 1, totals
-        assert set(totals) == {9, new_total}
+        assert set(totals) == {10, new_total}
     return pollers
 
 
@@ -194,4 +194,4 @@ def test_serve_switches_to_full_rebuild_without_failed_requests(tmp_path):
 def test_serve_during_long_full_rebuild(tmp_path, fakehealth_path):
     pollers = serve_while_rebuilding(tmp_path, [fakehealth_path])
     # The rebuild takes seconds: the old index kept answering for most of it.
-    assert sum(1 for _, total in pollers[0].seen if total == 9) > 10
+    assert sum(1 for _, total in pollers[0].seen if total == 10) > 10

@@ -41,16 +41,16 @@ def where(report: dict, line: int) -> list[tuple[str, str]]:
 def test_bad_records_do_not_abort(bad_run):
     done, report, index = bad_run
     assert_ok(done)
-    assert report["ok"] is True and report["total"] == 3  # b1 (first copy), b4, b5
+    assert report["ok"] is True and report["total"] == 4  # b1 (first copy), b3 (title only), b4, b5
     counts = dict(report["problem_counts"])
     # Low-confidence language guesses are reported too (issue 17); only for indexed articles.
     guessed = counts.pop("language", 0)
-    assert counts == {"skipped": 3, "repaired": 0, "warning": 2, "duplicate": 1}
+    assert counts == {"skipped": 2, "repaired": 0, "warning": 2, "duplicate": 1}
     assert 0 <= guessed <= report["total"]
     assert all(p["kind"] != "language" or p.get("reason") for p in report["problems"])
     for p in report["problems"]:
         assert p["source"].endswith("bad.jsonl") and p["line"] > 0 and p["reason"]
-    assert "Problems: 3 skipped, 0 repaired, 2 warnings, 1 duplicate." in done.stdout
+    assert "Problems: 2 skipped, 0 repaired, 2 warnings, 1 duplicate." in done.stdout
 
 
 def test_malformed_line(bad_run):
@@ -60,10 +60,14 @@ def test_malformed_line(bad_run):
     assert "bad.jsonl:2: skipped: malformed JSON" in done.stderr
 
 
-def test_row_without_body(bad_run):
-    _, report, index = bad_run
-    assert where(report, 3) == [("skipped", "no body text")]
-    assert "b3" not in stored(index)
+def test_row_without_body_is_indexed_by_its_title(bad_run):
+    done, report, index = bad_run
+    assert where(report, 3) == []  # not a problem: a headline-only record is an article
+    assert report["title_only"] == 1
+    assert "Title only: 1 article with no body text, indexed by the title." in done.stdout
+    assert (stored(index)["b3"]["title"], stored(index)["b3"].get("body", "")) == ("Has no body", "")
+    found = search(index, "has no body")
+    assert [hit["id"] for hit in found["results"]] == ["b3"] and found["results"][0]["cluster"] is None
 
 
 def test_line_that_is_not_an_object(bad_run):
@@ -76,7 +80,7 @@ def test_duplicate_id_first_is_kept_and_later_reported(bad_run):
     [(kind, reason)] = where(report, 5)
     assert kind == "duplicate" and "'b1'" in reason and "bad.jsonl:1" in reason and "ignored" in reason
     assert "bad.jsonl:5: duplicate: id 'b1' was already read at" in done.stderr
-    assert report["added"] == 3  # b1 once, not twice
+    assert report["added"] == 4  # b1 once, not twice (b3, b4, b5 the others)
     assert ids(search(index, "vitamins")) == {"b1"}
     assert ids(search(index, "minerals")) == set()
     assert stored(index)["b1"]["title"] == "Good first"
@@ -145,10 +149,11 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path):
 
 def test_nothing_usable_fails_with_one_line_and_writes_the_report(tmp_path):
     source = tmp_path / "junk.jsonl"
-    source.write_text('not json\n{"id": "x", "title": "no body"}\n')
+    source.write_text('not json\n{"id": "x", "outlet": "reuters.com", "body": "<p> </p>"}\n')
     done, report = reindex(tmp_path / "ix", source)
     assert_one_line_error(done, "No usable articles", "junk.jsonl:1")
     assert report["ok"] is False and report["problem_counts"]["skipped"] == 2
+    assert where(report, 2) == [("skipped", "no title or body text")]
     assert not (tmp_path / "ix" / "CURRENT").exists()
 
 
@@ -158,7 +163,7 @@ def test_nothing_usable_never_prunes_a_live_index(tmp_path):
     source.write_text("not json\n")
     done, _ = reindex(tmp_path / "ix", source, "--prune")
     assert_one_line_error(done, "No usable articles")
-    assert search(tmp_path / "ix")["total"] == 9
+    assert search(tmp_path / "ix")["total"] == 10  # the fixture rows with a title or body
 
 
 def test_missing_source(tmp_path):

@@ -23,7 +23,7 @@ from tests.reindex_helpers import (
 def test_jsonl_file(tmp_path):
     done, report = reindex(tmp_path / "ix", FIXTURE_CORPUS)
     assert_ok(done)
-    assert report["added"] == 9 and report["total"] == 9 and report["ok"] is True
+    assert report["added"] == 10 and report["total"] == 10 and report["ok"] is True  # a9: title only
     assert ids(search(tmp_path / "ix", "vaccine", outlet="reuters.com")) == {"a1", "a2"}
 
 
@@ -32,7 +32,7 @@ def test_gzipped_jsonl(tmp_path):
     source.write_bytes(gzip.compress(FIXTURE_CORPUS.read_bytes()))
     done, report = reindex(tmp_path / "ix", source)
     assert_ok(done)
-    assert report["added"] == 9
+    assert report["added"] == 10
 
 
 def test_json_array_file(tmp_path):
@@ -144,8 +144,8 @@ def test_several_sources_in_one_run(tmp_path):
     done, report = reindex(tmp_path / "ix", FIXTURE_CORPUS, F / "news.csv", F / "news.tsv.gz", docs, "-",
                            input=json.dumps({"id": "s1", "title": "Piped", "body": "From stdin about beans."}) + "\n")
     assert_ok(done)
-    assert report["added"] == 9 + 3 + 2 + 4 + 1
-    assert report["total"] == 19
+    assert report["added"] == 10 + 3 + 2 + 4 + 1
+    assert report["total"] == 20
     assert ids(search(tmp_path / "ix", "beans OR deprivation OR glaciers OR measles")) == {"s1", "tsv1", "plain", "csv1"}
 
 

@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from index.config import Config
 from search.engine import SearchEngine
 from search.request import SearchRequest
+from tests.conftest import indexed_rows
 from tests.reindex_helpers import assert_ok, reindex
 
 SLICE = 700  # FakeHealth articles: several writer batches (100 each) per worker
@@ -22,13 +23,15 @@ SORTS = ["relevance", "newest", "oldest"]
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, fakehealth_path) -> Path:
-    """A FakeHealth slice with problems mixed in: a duplicate id, malformed JSON and a record
-    with no body, so both runs must report the same problems at the same lines."""
+    """A FakeHealth slice with problems mixed in: a duplicate id, malformed JSON, a record
+    with a title and no body (indexed by its title) and one with neither (skipped), so both
+    runs must report the same problems at the same lines."""
     lines = fakehealth_path.read_text(encoding="utf-8").splitlines()[:SLICE]
     first = json.loads(lines[0])
     lines.insert(300, json.dumps({**first, "title": "A second record with the first id"}))
     lines.insert(400, "{not json")
     lines.insert(500, json.dumps({"id": "no-body", "title": "Nothing here", "body": ""}))
+    lines.insert(600, json.dumps({"id": "no-text", "title": " ", "body": ""}))
     path = tmp_path_factory.mktemp("workers") / "slice.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -60,8 +63,9 @@ def test_both_report_the_same_counts_and_problems(builds, corpus):
             parsed.append(json.loads(row))
         except json.JSONDecodeError:
             pass
-    distinct_with_body = {r["id"] for r in parsed if (r.get("body") or "").strip()}
-    assert one["total"] == many["total"] == len(distinct_with_body)
+    distinct_kept = {r["id"] for r in indexed_rows(parsed)}
+    assert one["total"] == many["total"] == len(distinct_kept)
+    assert one["title_only"] == many["title_only"] == 1
     for key in ("read", "added", "skipped", "problem_counts", "problems", "clusters", "clustered"):
         assert one[key] == many[key], key
     assert one["problem_counts"]["duplicate"] >= 1 and one["problem_counts"]["skipped"] >= 2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_CORPUS
+from tests.conftest import FIXTURE_CORPUS, indexed_rows
 from tests.servers import running_server, server_process
 
 
@@ -86,8 +86,8 @@ def status_of_each_worker(base: str, workers: set[int]) -> dict[int, dict]:
 
 
 def indexable(rows: list[dict]) -> int:
-    """Rows the indexer keeps: those with body text (the others are skipped and reported)."""
-    return sum(1 for row in rows if (row.get("body") or "").strip())
+    """Rows the indexer keeps: those with body text or a title (the others are skipped)."""
+    return len(indexed_rows(rows))
 
 
 pytestmark_linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

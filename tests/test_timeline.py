@@ -12,6 +12,7 @@ import pytest
 from dateutil import parser as dateparser
 
 from search.timeline import DayColumn, build_timeline, pick_interval
+from tests.conftest import indexed_rows
 from tests.date_policy import published
 
 
@@ -100,14 +101,14 @@ def test_no_dated_match_means_no_bars():
 
 def test_json_timeline_matches_fixture_dates(client, fixture_records):
     data = client.get("/api/search?per_page=1").get_json()
-    indexed = [r for r in fixture_records if (r.get("body") or "").strip()]
+    indexed = indexed_rows(fixture_records)
     assert data["total"] == len(indexed)
     check_against_rows(data["timeline"], indexed)
 
 
 def test_json_timeline_follows_filters(client, fixture_records):
     data = client.get("/api/search?outlet=reuters.com&outlet=nytimes.com").get_json()
-    rows = [r for r in fixture_records if r.get("outlet") in ("reuters.com", "nytimes.com") and (r.get("body") or "").strip()]
+    rows = [r for r in indexed_rows(fixture_records) if r.get("outlet") in ("reuters.com", "nytimes.com")]
     check_against_rows(data["timeline"], rows)
 
 
