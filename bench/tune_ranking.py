@@ -46,7 +46,12 @@ SPACE: dict[str, tuple[str, tuple]] = {
     "FEEDBACK_WEIGHT": ("ranking", (0.0, 0.3, 0.5, 0.7)),
     "FEEDBACK_DOCS": ("ranking", (5, 10)),
     "FEEDBACK_TERMS": ("ranking", (10, 20)),
+    "FEEDBACK_SMOOTHING": ("ranking", (0, 50, 200)),
     "PROXIMITY": ("ranking", (0.0, 0.1, 0.3)),
+    # The long-query rule (a relaxed query of more content words finds its candidates by
+    # its rarest ones; 100: never) and how many candidates are re-ranked.
+    "FIRST_STAGE_WORDS": ("ranking", (8, 100)),
+    "RERANK_WINDOW": ("ranking", (100, 300)),
 }
 
 

@@ -23,8 +23,9 @@ postings of the shown candidates only:
   of ``COVERAGE_STEP``, then by score; function words count for nothing, so "the" and
   "of" never decide between two documents.
 
-Documents past the window keep Whoosh's order. The values are tuned on Cranfield and the
-known-item sets; see docs/decisions.md.
+Documents past the window keep Whoosh's order. The values are chosen by leave-one-collection-
+out over every judged collection (``bench/tune_ranking.py``) with the known-item sets held;
+see docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -42,22 +43,27 @@ from index.analysis import LANGUAGE_SUFFIXES, TEXT_ANALYZER
 from .deadline import Deadline
 from .query import FUNCTION_WORDS, Unit
 
-# BM25F over content words (Cranfield, docs/decisions.md): saturation, the title's
+# BM25F over content words (every judged collection, docs/decisions.md): saturation, the title's
 # weight against the body's, and each field's length normalisation.
 K1 = 3.0
 TITLE_WEIGHT = 3.0
 B_TITLE = 0.75
-B_BODY = 0.6
+B_BODY = 0.75
 # Feedback for long relaxed queries: words from the best FEEDBACK_DOCS candidates.
 FEEDBACK_MIN_WORDS = 4
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.5
+# Words added to every feedback document's length when its term frequencies are divided by
+# it (0: maximum likelihood, as RM3), so a short document's few words weigh less.
+FEEDBACK_SMOOTHING = 0
+FEEDBACK_BODIES_ONLY = True
 # Only so much of a huge article is read for its words.
 FEEDBACK_CHARS = 20_000
 PROXIMITY = 0.3
-# A relaxed query of more content words than this finds its candidates by its rarest ones.
-FIRST_STAGE_WORDS = 8
+# A relaxed query of more content words than this finds its candidates by its rarest ones
+# (100: in practice never; 8 cost CACM and MED, whose questions run to 20 content words).
+FIRST_STAGE_WORDS = 100
 # 1.0: of a relaxed query's matches, those with every content word come first.
 COVERAGE_STEP = 1.0
 RERANK_WINDOW = 100
@@ -137,7 +143,7 @@ def rank(search: Callable, searcher, query: wq.Query, docs: frozenset[int], allo
     if lengths is not None and words and head:
         scores = bm25f(searcher, lengths, words, reads, deadline)
         if coverage_of is not None and len(words) >= FEEDBACK_MIN_WORDS:
-            extra = _feedback_words(searcher, scores, words, deadline)
+            extra = _feedback_words(searcher, scores, words, deadline, lengths)
             for doc, score in bm25f(searcher, lengths, extra, reads, deadline).items():
                 scores[doc] += score
     if len(units) > 1 or any(len(u.terms) > 1 for u in units):
@@ -248,11 +254,18 @@ def bm25f(searcher, lengths: FieldLengths, words: list[Word], reads: HeadPosting
     return scores
 
 
-def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadline: Deadline) -> list[Word]:
+def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadline: Deadline,
+                    lengths: FieldLengths | None = None) -> list[Word]:
     """The words of the best-scored documents that say most about them (an RM3-style
     relevance model: term frequencies over length, weighted by the document's score),
-    less the query's own and function words; weights relative to the best's."""
-    top = sorted(scores, key=lambda d: (-scores[d], d))[:FEEDBACK_DOCS]
+    less the query's own and function words; weights relative to the best's. With
+    ``lengths``, documents without body text are passed over (a headline is mostly the
+    query's own words: it only repeats them)."""
+    ordered = sorted(scores, key=lambda d: (-scores[d], d))
+    if lengths is not None and FEEDBACK_BODIES_ONLY:
+        body = lengths.lengths["body"]
+        ordered = [d for d in ordered if body[d]] or ordered
+    top = ordered[:FEEDBACK_DOCS]
     best = max((scores[d] for d in top), default=0.0)
     if best <= 0:
         return []
@@ -264,7 +277,9 @@ def _feedback_words(searcher, scores: dict[int, float], words: list[Word], deadl
         text = f"{stored.get('title') or ''}\n{(stored.get('body') or '')[:FEEDBACK_CHARS]}"
         terms = [t for t in TEXT_ANALYZER.terms(text) if t not in FUNCTION_TERMS]
         if terms:
-            share = scores[doc] / best / len(terms)
+            # p(w|d) smoothed by FEEDBACK_SMOOTHING words: a headline-only document (five
+            # words, mostly the query's own) must not outweigh a whole abstract.
+            share = scores[doc] / best / (len(terms) + FEEDBACK_SMOOTHING)
             for term, count in Counter(terms).items():
                 relevance[term] = relevance.get(term, 0.0) + share * count
     # Strongest first; ties in first-seen order, as Counter.most_common would give.
