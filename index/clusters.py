@@ -212,6 +212,16 @@ class ClusterSketches:
                 self.flush()
         return key
 
+    def add_sketched(self, key: str, sketch: np.ndarray | None) -> str:
+        """``add`` for a body whose key (and signature, unless the store had it) a
+        ``BodySketcher`` in another process computed."""
+        if sketch is not None and key not in self.pending and not self.store.has(key):
+            self.pending[key] = sketch
+            self.computed += 1
+            if len(self.pending) >= 5000:
+                self.flush()
+        return key
+
     def flush(self) -> None:
         if self.pending:
             self.store.put_many(self.pending)
@@ -231,6 +241,29 @@ class ClusterSketches:
     def close(self) -> None:
         self.flush()
         self.store.close()
+
+
+class BodySketcher:
+    """``ClusterSketches.add``'s computation, for an indexing process: a body's key, and
+    its signature unless the store (read-only here) already has it."""
+
+    def __init__(self, root: Path, params: ClusterParams = DEFAULT_PARAMS):
+        self.sketcher = Sketcher(params)
+        self.path = Path(root) / SIGNATURES_FILE
+        self.table = "sig_" + re.sub(r"\W", "_", params.tag)
+        self.db: sqlite3.Connection | None = None
+
+    def __call__(self, body: str) -> tuple[str, np.ndarray | None]:
+        words = body_words(body)
+        key = body_key(words)
+        if self.db is None:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            known = self.db.execute(f"SELECT 1 FROM {self.table} WHERE key=?",
+                                    (SignatureStore._int(key),)).fetchone() is not None
+        except sqlite3.Error:
+            known = False
+        return key, None if known else self.sketcher.sketch(words)
 
 
 def find_clusters(sketches: dict[str, np.ndarray], params: ClusterParams = DEFAULT_PARAMS,

@@ -136,6 +136,18 @@ class ArtFieldWriter(W3FieldWriter):
         if lastfn is not None:
             self.finish_field()
 
+    def add_term(self, btext, ids: list, weights: list, values: list, lengths: list) -> None:
+        """One term's postings at once, as lists (index/bulkwrite.py): document numbers
+        ascending, weights, value bytes (None: none) and each document's field length
+        (as ``doc_field_length`` answers: None for none)."""
+        self.start_term(btext)
+        writer = self._postwriter
+        writer._ids = ids
+        writer._weights = weights
+        writer._values = [b"" if v is None else v for v in values] if None in values else values
+        writer._lengths = lengths
+        self.finish_term()
+
 
 # Whoosh's byte code of a field length -> the length doc_field_length returns (0: None).
 _LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]

@@ -9,19 +9,21 @@ import ctypes
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import multiprocessing.util
 import shutil
 import signal
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
+from . import bulkwrite
 from .analysis import analyzer_for, language_field
 from .authors import SidebarNames
 from .clusters import (
@@ -29,6 +31,7 @@ from .clusters import (
     JUNK_TITLES,
     MIN_STORY_SHINGLES,
     BodyGroup,
+    BodySketcher,
     ClusterSketches,
     Heading,
     article_from_stored,
@@ -46,7 +49,7 @@ from .language import language_name
 from .models import Article
 from .normalise import DATE_KINDS, DEFAULT_OPTIONS, NormaliseOptions, SkipRecord, normalise
 from .schema import FACET_SEPARATOR, SCHEMA_VERSION
-from .spelling import SPELLING_FILE, SPELLING_VERSION, SpellingForms, table_version
+from .spelling import SPELLING_FILE, SPELLING_VERSION, SpellingForms, body_forms, table_version
 from .store import IndexStore
 
 ENGLISH = {"", "en"}
@@ -215,31 +218,118 @@ def iter_articles(
     progress: Callable[[SourceRecord], None] | None = None,
 ) -> Iterator[ParsedRecord]:
     """Read and normalise every source, recording each problem in ``stats``."""
-    problems = stats.problems
+    for record in _records(sources, progress):
+        article, problems = parse_record(record, options)
+        _count_parsed(stats, article, problems)
+        if article is not None:
+            yield ParsedRecord(article, record.source, record.line)
+
+
+def _records(sources: Iterable[str | Path], progress: Callable[[SourceRecord], None] | None) -> Iterator[SourceRecord]:
     for source in sources:
         for record in read_corpus(source):
             if progress is not None:
                 progress(record)
-            if record.error or record.data is None:
-                stats.skipped += 1
-                problems.append(Problem(record.source, record.line, "skipped", record.error or "no data"))
-                continue
-            stats.read += 1
-            if record.repaired:
-                problems.append(Problem(record.source, record.line, "repaired", record.repaired))
-            warnings: list[str] = []
-            try:
-                article = normalise(record.data, options, warnings)
-            except SkipRecord as e:
-                stats.read -= 1
-                stats.skipped += 1
-                problems.append(Problem(record.source, record.line, "skipped", str(e)))
-                continue
-            for warning in warnings:
-                kind = ("repaired" if warning.startswith("body cut")
-                        else "language" if warning.startswith("language guessed") else "warning")
-                problems.append(Problem(record.source, record.line, kind, warning))
-            yield ParsedRecord(article, record.source, record.line)
+            yield record
+
+
+def parse_record(record: SourceRecord, options: NormaliseOptions) -> tuple[Article | None, list[Problem]]:
+    """One raw record: its article (None: skipped) and its problems, in report order."""
+    if record.error or record.data is None:
+        return None, [Problem(record.source, record.line, "skipped", record.error or "no data")]
+    problems = []
+    if record.repaired:
+        problems.append(Problem(record.source, record.line, "repaired", record.repaired))
+    warnings: list[str] = []
+    try:
+        article = normalise(record.data, options, warnings)
+    except SkipRecord as e:
+        problems.append(Problem(record.source, record.line, "skipped", str(e)))
+        return None, problems
+    for warning in warnings:
+        kind = ("repaired" if warning.startswith("body cut")
+                else "language" if warning.startswith("language guessed") else "warning")
+        problems.append(Problem(record.source, record.line, kind, warning))
+    return article, problems
+
+
+def _count_parsed(stats: IndexStats, article: Article | None, problems: list[Problem]) -> None:
+    if article is None:
+        stats.skipped += 1
+    else:
+        stats.read += 1
+    stats.problems.extend(problems)
+
+
+@dataclasses.dataclass
+class Prepared:
+    """An article and what a fresh build computes from it alone, in an indexing process:
+    its document, its body's key and signature (None: the store has it), its word forms."""
+
+    parsed: ParsedRecord
+    doc: dict
+    body_key: str
+    sketch: Any
+    forms: set[str] | None
+
+
+# What a preparing process works with (set before the pool forks; see _prepare_chunk).
+_PREPARE: dict[str, Any] = {}
+CHUNK = 50  # records per task of the preparing pool
+
+
+def _prepare_chunk(records: list[SourceRecord]) -> tuple[list, Counter]:
+    """In a preparing process: each record's article, problems and ``Prepared`` (None when
+    skipped), and the alias merges the chunk made."""
+    options: NormaliseOptions = _PREPARE["options"]
+    sketcher: BodySketcher = _PREPARE["sketcher"]
+    options.aliases.merged = Counter()
+    out = []
+    for record in records:
+        article, problems = parse_record(record, options)
+        prepared = None
+        if article is not None:
+            doc = to_document(article)
+            key, sketch = sketcher(article.body) if article.body else ("", None)  # see body_key_of
+            forms = body_forms(article.body) if article.language in ENGLISH else None
+            prepared = Prepared(ParsedRecord(article, record.source, record.line), doc, key, sketch, forms)
+        out.append((article is not None, problems, prepared))
+    return out, options.aliases.merged
+
+
+def _prepared_in_parallel(sources, stats: IndexStats, options: NormaliseOptions, progress, workers: int,
+                          root: Path) -> Generator[Prepared, None, None]:
+    """``iter_articles`` with normalising, language identification, documents, body
+    signatures and word forms computed by ``workers`` processes, in source order."""
+    _PREPARE.update(options=options, sketcher=BodySketcher(root))
+    context = multiprocessing.get_context("fork")
+
+    def chunks() -> Iterator[list[SourceRecord]]:
+        chunk: list[SourceRecord] = []
+        for record in _records(sources, progress):
+            chunk.append(record)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    with context.Pool(workers, initializer=die_with_parent) as pool:
+        for results, merged in pool.imap(_prepare_chunk, chunks()):
+            options.aliases.merged.update(merged)
+            for kept, problems, prepared in results:
+                stats.read += kept
+                stats.skipped += not kept
+                stats.problems.extend(problems)
+                if prepared is not None:
+                    yield prepared
+    _PREPARE.clear()
+
+
+def _prepared_here(sources, stats: IndexStats, options: NormaliseOptions,
+                   progress) -> Generator[Prepared, None, None]:
+    for parsed in iter_articles(sources, stats, options, progress):
+        yield Prepared(parsed, to_document(parsed.article), "", None, None)
 
 
 def _count_date(stats: IndexStats, article: Article) -> None:
@@ -262,6 +352,7 @@ def build_index(
     limitmb: int = 256,
     on_commit: Callable[[int], None] | None = None,
     codec: str | None = None,
+    bulk: bool = True,
 ) -> IndexStats:
     """(Re)index ``sources`` into the index at ``index_dir`` and return what happened.
 
@@ -271,7 +362,9 @@ def build_index(
     yet) a fresh build is written beside the live one and swapped in when complete. ``prune`` deletes articles whose ids no
     longer appear in the sources (a full build has only what the sources hold anyway).
     ``codec`` names the postings codec (index/codec.py; default $ARTSEARCH_CODEC, else
-    Whoosh's); an incremental run keeps the live build's unless told otherwise.
+    Whoosh's); an incremental run keeps the live build's unless told otherwise. A fresh
+    build is written by ``BulkWriter`` (index/bulkwrite.py; ``bulk=False``: Whoosh's own
+    writer, for comparisons), an update by Whoosh's writer.
     """
     started = time.perf_counter()
     store = IndexStore(index_dir)
@@ -300,6 +393,7 @@ def build_index(
         except BaseException:
             ids.close()
             raise
+        fresh = ix is None
         ix = whoosh_index.open_dir(str(build))
         stats.full = full
         codec_name = codec_choice(codec or (None if full else store.read_meta(build).get("codec")))
@@ -307,18 +401,28 @@ def build_index(
         sketches = ClusterSketches(store.root)
         if workers > 1:
             multiprocessing.util.register_after_fork(stats, die_with_parent)
-        writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **options_)
+        writer: Any
+        if fresh and bulk and bulkwrite.supported(ix.schema):
+            writer = bulkwrite.BulkWriter(ix, options_["codec"], procs=workers, limitmb=limitmb,
+                                          after_fork=die_with_parent)
+        else:
+            writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **options_)
         # Duplicate ids: the first record is kept and each later one is reported with its
         # file and line. Keeping the first (not the last) means one pass decides, and a
         # re-run over unchanged input writes nothing at all.
         forms = SpellingForms()  # the word forms of what is written, for "Did you mean"
         sidebar = SidebarNames()
+        articles: Generator[Prepared, None, None]
+        if isinstance(writer, bulkwrite.BulkWriter) and workers > 1:
+            articles = _prepared_in_parallel(sources, stats, options, progress, workers, store.root)
+        else:
+            articles = _prepared_here(sources, stats, options, progress)
         try:
-            for parsed in iter_articles(sources, stats, options, progress):
+            for prepared in articles:
+                parsed, doc = prepared.parsed, prepared.doc
                 article = parsed.article
                 where = f"{parsed.source}:{parsed.line}"
                 stats.text_bytes += len(article.body.encode("utf-8"))
-                doc = to_document(article)
                 kept = ids.first_seen(article.id)
                 if kept is not None:
                     kept_at, kept_hash = kept
@@ -333,10 +437,14 @@ def build_index(
                 _count_date(stats, article)
                 old_hash = ids.live_hash(article.id)
                 if old_hash != doc["content_hash"] and article.language in ENGLISH:
-                    forms.add(article.body)
+                    if prepared.forms is not None:
+                        forms.add_forms(prepared.forms)
+                    else:
+                        forms.add(article.body)
                 stats.title_only += not article.body
                 if old_hash is None:
-                    doc["body_key"] = body_key_of(sketches, article)
+                    doc["body_key"] = (sketches.add_sketched(prepared.body_key, prepared.sketch) if prepared.body_key
+                                       else body_key_of(sketches, article))
                     writer.add_document(**doc)
                     action = "added"
                 elif old_hash == doc["content_hash"]:
@@ -365,6 +473,7 @@ def build_index(
             else:
                 writer.cancel()
         except BaseException:
+            articles.close()  # stops the preparing processes, if any
             writer.cancel()
             shutil.rmtree(build, ignore_errors=True)
             sketches.close()

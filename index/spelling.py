@@ -34,6 +34,11 @@ SPELLING_VERSION = 1
 _WORD = re.compile(r"\w+")
 
 
+def body_forms(body: str) -> set[str]:
+    """The distinct word forms of one body that the table counts."""
+    return {w for w in _WORD.findall(body.lower()) if w.isalpha()}
+
+
 class SpellingForms:
     """The distinct word forms of the English bodies written by one reindex run."""
 
@@ -41,7 +46,11 @@ class SpellingForms:
         self.words: Counter[str] = Counter()  # word -> articles using it
 
     def add(self, body: str) -> None:
-        self.words.update({w for w in _WORD.findall(body.lower()) if w.isalpha()})
+        self.words.update(body_forms(body))
+
+    def add_forms(self, forms: set[str]) -> None:
+        """``add`` for a body whose ``body_forms`` another process computed."""
+        self.words.update(forms)
 
     def write(self, build: Path, previous: Path | None = None) -> int:
         """Write the table of ``build`` (with the forms of ``previous``, the table of the
