@@ -165,14 +165,19 @@ def publish(ix, segments: list) -> None:
 
 
 class BulkWriter:
-    """A writer for a fresh, empty index: ``add_document``, then ``commit`` or ``cancel``."""
+    """A writer for a fresh, empty index: ``add_document``, then ``commit`` or ``cancel``.
+
+    ``prepare(fields, schema)`` completes each document just before it is analysed, in
+    the process that analyses it (the indexer adds the content lengths there)."""
 
     def __init__(self, ix, codec, *, procs: int = 1, limitmb: int = 256,
-                 after_fork: Callable[[], None] | None = None):
+                 after_fork: Callable[[], None] | None = None,
+                 prepare: Callable[[dict, Any], dict] | None = None):
         self.ix = ix
         self.codec = codec
         self.limitmb = limitmb
         self.procs = max(1, procs)
+        self._prepare = prepare
         self._sent = 0
         self._buffer: list[dict] = []
         self._builder: SegmentBuilder | None = None
@@ -184,14 +189,14 @@ class BulkWriter:
         self._results = context.Queue()
         for k in range(self.procs):
             jobs = context.Queue(4)
-            task = context.Process(target=_work, args=(ix, codec, limitmb, jobs, self._results, k, after_fork),
+            task = context.Process(target=_work, args=(ix, codec, limitmb, jobs, self._results, k, after_fork, prepare),
                                    daemon=True)
             task.start()
             self._tasks.append((task, jobs))
 
     def add_document(self, **fields) -> None:
         if self._builder is not None:
-            self._builder.add_document(**fields)
+            self._builder.add_document(**(self._prepare(fields, self._builder.schema) if self._prepare else fields))
             return
         self._buffer.append(fields)
         if len(self._buffer) >= BATCH:
@@ -256,15 +261,16 @@ class BulkWriter:
         self._tasks = []
 
 
-def _work(ix, codec, limitmb, jobs, results, k, after_fork) -> None:
-    """A writer process: build segments from the batches on ``jobs`` until None."""
+def _work(ix, codec, limitmb, jobs, results, k, after_fork, prepare) -> None:
+    """A writer process: build segments from the batches on ``jobs`` until None, each
+    document completed by ``prepare`` first (when given)."""
     if after_fork is not None:
         after_fork()
     try:
         builder = SegmentBuilder(ix, codec, limitmb)
         while (batch := jobs.get()) is not None:
             for fields in batch:
-                builder.add_document(**fields)
+                builder.add_document(**(prepare(fields, builder.schema) if prepare else fields))
         results.put((k, True, builder.finish()))
     except BaseException:
         results.put((k, False, traceback.format_exc()))

@@ -158,8 +158,11 @@ class ParsedRecord:
     line: int
 
 
-def to_document(article: Article) -> dict:
-    """Return the Whoosh document for an article; field names follow ``Article``."""
+def to_document(article: Article, *, lengths: bool = True) -> dict:
+    """Return the Whoosh document for an article; field names follow ``Article``.
+
+    ``lengths=False`` leaves out the content lengths, for ``add_content_lengths`` to add
+    in the process that analyses the document (so its body is tokenised once)."""
     english = article.language in ENGLISH
     doc: dict[str, Any] = {
         "id": article.id,
@@ -171,9 +174,6 @@ def to_document(article: Article) -> dict:
     if article.language:
         # No term for "too short to tell": the facet would show it as a blank value.
         doc["language"] = article.language
-    analyzer = analyzer_for(article.language)
-    doc["title_words"] = analyzer.content_length(article.title)
-    doc["body_words"] = analyzer.content_length(article.body)
     if english:
         doc["title"] = article.title
         doc["body"] = article.body
@@ -196,6 +196,25 @@ def to_document(article: Article) -> dict:
     doc.update(date_kind=article.date_kind, date_reason=article.date_reason, date_note=article.date_note,
                date_only=article.date_only,
                date_bound=article.date_bound.astimezone(timezone.utc).isoformat() if article.date_bound else "")
+    return add_content_lengths(doc) if lengths else doc
+
+
+def add_content_lengths(doc: dict, schema=None) -> dict:
+    """Add the content-word counts of the document's title and body (the lengths ranking
+    normalises by). Given the writer's ``schema``, its own analyzer counts them (the
+    schema read from an index holds copies of the module's analyzers): the body goes
+    last, the analyzer keeps its last text's terms, and the writer indexes ``body`` (or
+    ``body_<code>``) before the title, so the body is tokenised once."""
+    language = doc.get("language", "")
+    title = doc.get("_stored_title", doc.get("title", ""))
+    body = doc.get("_stored_body", doc.get("body", ""))
+    if schema is None:
+        title_analyzer = body_analyzer = analyzer_for(language)
+    else:
+        title_analyzer = schema[language_field("title", language)].analyzer
+        body_analyzer = schema[language_field("body", language)].analyzer
+    doc["title_words"] = title_analyzer.content_length(title)
+    doc["body_words"] = body_analyzer.content_length(body)
     return doc
 
 
@@ -289,7 +308,7 @@ def _prepare_chunk(records: list[SourceRecord]) -> tuple[list, Counter]:
         article, problems = parse_record(record, options)
         prepared = None
         if article is not None:
-            doc = to_document(article)
+            doc = to_document(article, lengths=False)  # added by the writing process
             key, sketch = sketcher(article.body) if article.body else ("", None)  # see body_key_of
             forms = body_forms(article.body) if article.language in ENGLISH else None
             prepared = Prepared(ParsedRecord(article, record.source, record.line), doc, key, sketch, forms)
@@ -326,10 +345,10 @@ def _prepared_in_parallel(sources, stats: IndexStats, options: NormaliseOptions,
     _PREPARE.clear()
 
 
-def _prepared_here(sources, stats: IndexStats, options: NormaliseOptions,
-                   progress) -> Generator[Prepared, None, None]:
+def _prepared_here(sources, stats: IndexStats, options: NormaliseOptions, progress,
+                   lengths: bool = True) -> Generator[Prepared, None, None]:
     for parsed in iter_articles(sources, stats, options, progress):
-        yield Prepared(parsed, to_document(parsed.article), "", None, None)
+        yield Prepared(parsed, to_document(parsed.article, lengths=lengths), "", None, None)
 
 
 def _count_date(stats: IndexStats, article: Article) -> None:
@@ -404,7 +423,7 @@ def build_index(
         writer: Any
         if fresh and bulk and bulkwrite.supported(ix.schema):
             writer = bulkwrite.BulkWriter(ix, options_["codec"], procs=workers, limitmb=limitmb,
-                                          after_fork=die_with_parent)
+                                          after_fork=die_with_parent, prepare=add_content_lengths)
         else:
             writer = ix.writer(procs=max(1, workers), limitmb=limitmb, multisegment=workers > 1, **options_)
         # Duplicate ids: the first record is kept and each later one is reported with its
@@ -416,7 +435,8 @@ def build_index(
         if isinstance(writer, bulkwrite.BulkWriter) and workers > 1:
             articles = _prepared_in_parallel(sources, stats, options, progress, workers, store.root)
         else:
-            articles = _prepared_here(sources, stats, options, progress)
+            articles = _prepared_here(sources, stats, options, progress,
+                                      lengths=not isinstance(writer, bulkwrite.BulkWriter))
         try:
             for prepared in articles:
                 parsed, doc = prepared.parsed, prepared.doc
