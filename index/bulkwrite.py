@@ -28,16 +28,19 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import traceback
+from array import array
 from collections.abc import Callable
+from itertools import accumulate
 from typing import Any
 
 from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 BATCH = 100  # documents per message to a writer process (as Whoosh's MpWriter)
-# Rough bytes one posting holds in the builder's lists (int, float, bytes object, three
-# list slots), for the ``limitmb`` budget; its value bytes are counted on top.
-POSTING_BYTES = 110
+# Bytes one posting and one term hold in the builder's arrays (``_Postings``; with the
+# arrays' spare capacity and the term's dict entry), for the ``limitmb`` budget.
+POSTING_BYTES = 24
+TERM_BYTES = 450
 
 
 def supported(schema) -> bool:
@@ -63,8 +66,7 @@ class SegmentBuilder:
         self.segment: Any = None
         self.perdoc: Any = None
         self.docnum = 0
-        # fieldname -> term bytes -> (docnums, weights, values, lengths)
-        self.postings: dict[str, dict[bytes, tuple[list, list, list, list]]] = {}
+        self.postings: dict[str, dict[bytes, _Postings]] = {}  # fieldname -> term bytes -> postings
         self.size = 0
 
     def add_document(self, **fields) -> None:
@@ -95,20 +97,23 @@ class SegmentBuilder:
                 items = list(field.index(value))
                 if field.scorable:
                     length = sum(item[1] for item in items)
-                # What the field writer's length lookup answers: the stored byte's length.
-                stored_length = byte_to_length(length_to_byte(length)) if length else None
+                # What the field writer's length lookup answers: the stored byte's length
+                # (0 for none: the lookup's None).
+                stored_length = byte_to_length(length_to_byte(length)) if length else 0
                 terms = self.postings.get(name)
                 if terms is None:
                     terms = self.postings[name] = {}
                 for tbytes, _freq, weight, vbytes in items:
-                    lists = terms.get(tbytes)
-                    if lists is None:
-                        lists = terms[tbytes] = ([], [], [], [])
-                    lists[0].append(docnum)
-                    lists[1].append(weight * boost)
-                    lists[2].append(vbytes)
-                    lists[3].append(stored_length)
-                    size += POSTING_BYTES + (len(vbytes) if vbytes else 0)
+                    arrays = terms.get(tbytes)
+                    if arrays is None:
+                        arrays = terms[tbytes] = _Postings()
+                        size += TERM_BYTES
+                    arrays.ids.append(docnum)
+                    arrays.weights.append(weight * boost)
+                    arrays.values += vbytes
+                    arrays.sizes.append(len(vbytes))
+                    arrays.lengths.append(stored_length)
+                    size += POSTING_BYTES + len(vbytes)
             custom = fields.get(f"_stored_{name}", value)
             perdoc.add_field(name, field, custom if field.stored else None, length)
             column = field.column_type
@@ -131,7 +136,8 @@ class SegmentBuilder:
             terms = self.postings[name]
             fieldwriter.start_field(name, self.schema[name])
             for tbytes in sorted(terms):
-                add_term(tbytes, *terms[tbytes])
+                p = terms[tbytes]
+                add_term(tbytes, p.ids, p.weights, p.values, p.sizes, p.lengths)
             fieldwriter.finish_field()
         fieldwriter.close()
         self.segment.set_doc_count(self.docnum)
@@ -144,14 +150,29 @@ class SegmentBuilder:
         return self.segments
 
 
-def _term_writer(fieldwriter) -> Callable:
-    """A term's lists through the generic ``FieldWriter`` calls (stock codecs)."""
+class _Postings:
+    """One term's postings in a segment being built, as compact arrays: about 20 bytes a
+    posting plus its value bytes (Python lists of objects took about 100)."""
 
-    def add_term(tbytes, ids, weights, values, lengths):
+    __slots__ = ("ids", "weights", "values", "sizes", "lengths")
+
+    def __init__(self) -> None:
+        self.ids = array("I")  # document numbers, ascending
+        self.weights = array("d")  # exact: the stock codec sums them as Python floats
+        self.values = bytearray()  # the Format's value bytes, concatenated
+        self.sizes = array("I")  # each posting's value size
+        self.lengths = array("I")  # the document's field length as stored (0: none)
+
+
+def _term_writer(fieldwriter) -> Callable:
+    """A term's arrays through the generic ``FieldWriter`` calls (stock codecs)."""
+
+    def add_term(tbytes, ids, weights, values, sizes, lengths):
         fieldwriter.start_term(tbytes)
         add = fieldwriter.add
-        for docnum, weight, vbytes, length in zip(ids, weights, values, lengths, strict=True):
-            add(docnum, weight, vbytes, length)
+        ends = list(accumulate(sizes))
+        for docnum, weight, end, size, length in zip(ids, weights, ends, sizes, lengths, strict=True):
+            add(docnum, weight, bytes(values[end - size:end]), length or None)
         fieldwriter.finish_term()
     return add_term
 

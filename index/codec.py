@@ -136,15 +136,17 @@ class ArtFieldWriter(W3FieldWriter):
         if lastfn is not None:
             self.finish_field()
 
-    def add_term(self, btext, ids: list, weights: list, values: list, lengths: list) -> None:
-        """One term's postings at once, as lists (index/bulkwrite.py): document numbers
-        ascending, weights, value bytes (None: none) and each document's field length
-        (as ``doc_field_length`` answers: None for none)."""
+    def add_term(self, btext, ids, weights, values: bytes | bytearray, sizes, lengths) -> None:
+        """One term's postings at once, as arrays (index/bulkwrite.py): document numbers
+        ascending, weights, the value bytes concatenated with each one's size, and each
+        document's field length as ``doc_field_length`` answers it (0 for none)."""
         self.start_term(btext)
         writer = self._postwriter
         writer._ids = ids
         writer._weights = weights
-        writer._values = [b"" if v is None else v for v in values] if None in values else values
+        writer._values = None
+        writer._value_blob = values
+        writer._value_sizes = sizes
         writer._lengths = lengths
         self.finish_term()
 
@@ -215,10 +217,12 @@ class ArtPostingsWriter(base.PostingsWriter):
             raise Exception("Called start in a term")
         self._format = format_
         self._terminfo = terminfo
-        self._ids: list[int] = []
-        self._weights: list[float] = []
-        self._values: list[bytes] = []
-        self._lengths: list = []
+        self._ids: Any = []
+        self._weights: Any = []
+        self._values: Any = []  # or None, with the values as one blob and their sizes:
+        self._value_blob: Any = None
+        self._value_sizes: Any = None
+        self._lengths: Any = []
 
     def add_posting(self, id_, weight, vbytes, length=None):
         self._ids.append(id_)
@@ -243,7 +247,8 @@ class ArtPostingsWriter(base.PostingsWriter):
         else:
             wkind = _W_F32
         fixed = self._format.fixed_value_size()
-        has_values = fixed != 0 and any(values)
+        sizes = self._value_sizes if values is None else [len(v) for v in values]
+        has_values = fixed != 0 and any(sizes)
         flags = wkind
         head = array("f", [wmin]) if wkind == _W_CONST else None
         last_ids = array("I")
@@ -287,11 +292,10 @@ class ArtPostingsWriter(base.PostingsWriter):
         elif wkind == _W_F32:
             parts.append(_le(weights))
         if has_values:
-            sizes = [len(v) for v in values]
             vw = _width(max(sizes))
             flags |= _HAS_VALUES | ({1: 0, 2: 1, 4: 2}[vw] << 3)
             parts.append(_le(array(_ID_CODES[vw], sizes)))
-            parts.append(b"".join(values))
+            parts.append(bytes(self._value_blob) if values is None else b"".join(values))
         parts[0] = bytes((flags,))
         data = b"".join(parts)
         offset = self._postfile.tell()
@@ -513,10 +517,12 @@ class ArtLeafMatcher(LeafMatcher):
             self._next_block()
 
 
-# The codecs ``reindex --codec`` (or ARTSEARCH_CODEC) chooses between. Opt-in until the
-# equality test and bench/codec.py say it may be the default (docs/decisions.md).
+# The codecs ``reindex --codec`` (or ARTSEARCH_CODEC) chooses between. artsearch's is the
+# default since it won on build, search and size with identical results (tests/test_codec.py,
+# tests/test_bulkwrite.py; bench/indexing.py, bench/codec.py; docs/decisions.md). Indexes
+# written with Whoosh's stay readable: each segment names its codec.
 CODECS = ("whoosh", "artsearch")
-DEFAULT_CODEC = "whoosh"
+DEFAULT_CODEC = "artsearch"
 CODEC_ENV = "ARTSEARCH_CODEC"
 
 
