@@ -177,10 +177,10 @@ def write_report(path: Path | None, stats: IndexStats, error: str | None = None)
 @click.option("--prune", is_flag=True, help="Remove articles whose ids are gone from the sources.")
 @click.option("--workers", default=None, type=click.IntRange(1, 32),
               show_default=f"{cpu_count()}: one per CPU; 1 for sources under {SMALL_SOURCES_MB} MB",
-              help="Indexing processes (Whoosh's multiprocessing writer when > 1).")
+              help="Indexing processes (a full build prepares and writes articles in this many).")
 @click.option("--codec", type=click.Choice(CODECS), default=None,
               help="Postings codec: whoosh (Whoosh's own) or artsearch (arrays, index/codec.py) "
-                   "[default: $ARTSEARCH_CODEC, else whoosh; an update keeps the index's].")
+                   "[default: $ARTSEARCH_CODEC, else artsearch; an update keeps the index's].")
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Read an article field from a named column, e.g. --map body=content.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path),

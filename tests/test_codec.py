@@ -271,7 +271,7 @@ def test_reindex_codec_flag_and_incremental_keeps_it(tmp_path):
 
 def test_codec_choice(monkeypatch):
     monkeypatch.delenv("ARTSEARCH_CODEC", raising=False)
-    assert codec_choice() == "whoosh"
+    assert codec_choice() == "artsearch"
     monkeypatch.setenv("ARTSEARCH_CODEC", "artsearch")
     assert codec_choice() == "artsearch"
     assert codec_choice("whoosh") == "whoosh"
