@@ -121,13 +121,19 @@ class Sketcher:
         self.params = params
         self._template: Any = None  # a datasketch MinHash, made on first use
 
-    def sketch(self, words: list[str]) -> np.ndarray:
-        """The body's shingle count followed by its MinHash signature (uint32 each)."""
-        import numpy as np
+    def preload(self) -> None:
+        """Import datasketch and make the permutations now (before forking processes
+        that share them)."""
         from datasketch import MinHash
 
         if self._template is None:
             self._template = MinHash(num_perm=self.params.num_perm, seed=SEED, scheme=SCHEME)
+
+    def sketch(self, words: list[str]) -> np.ndarray:
+        """The body's shingle count followed by its MinHash signature (uint32 each)."""
+        import numpy as np
+
+        self.preload()
         found = shingles(words, self.params.shingle_words)
         minhash = self._template.copy()
         minhash.update_batch(found)

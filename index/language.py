@@ -56,6 +56,12 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def preload() -> None:
+    """Load py3langid's model now (about 2 s), e.g. once before forking processes that
+    share it, instead of once in each."""
+    _identifier()
+
+
 def guess_language(text: str) -> Guess:
     """Return py3langid's guess for ``text`` with its confidence."""
     sample = text[:SAMPLE_CHARS]
