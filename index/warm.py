@@ -91,7 +91,14 @@ def build_columns(reader) -> Columns:
     undated = live[years[live] == -1]
     if reader.has_column("published"):
         # Unsigned: a document without a value holds the column's default, 2**64 - 1.
-        published = np.fromiter(reader.column_reader("published", translate=False), dtype=np.uint64, count=size)
+        # Leaf by leaf: Whoosh's MultiReader leaves out segments without the column (none of
+        # their documents dated), which shifted every later document's value.
+        published = np.full(size, np.iinfo(np.uint64).max, dtype=np.uint64)
+        for leaf, offset in reader.leaf_readers():
+            if leaf.has_column("published"):
+                n = leaf.doc_count_all()
+                published[offset:offset + n] = np.fromiter(leaf.column_reader("published", translate=False),
+                                                           dtype=np.uint64, count=n)
         dated = dated_docs[np.lexsort((dated_docs, published[dated_docs]))]
         times = published[dated].astype(np.int64)
     else:
