@@ -78,11 +78,11 @@ class Collection:
         first_stage: dict = {}
         plain_ranked = engine._ranked
 
-        def ranked(searcher, query, allow, limit, deadline):
-            key = (repr(query), None if allow is None else frozenset(allow), limit)
+        def ranked(searcher, query, allow, limit, deadline, **options):
+            key = (repr(query), None if allow is None else frozenset(allow), limit, tuple(sorted(options.items())))
             if key not in first_stage:
                 first_stage[key] = [types.SimpleNamespace(docnum=h.docnum, score=h.score)
-                                    for h in plain_ranked(searcher, query, allow, limit, deadline)]
+                                    for h in plain_ranked(searcher, query, allow, limit, deadline, **options)]
             return first_stage[key]
 
         engine._ranked = ranked  # type: ignore[method-assign]
