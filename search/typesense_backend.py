@@ -381,6 +381,10 @@ class _Plan:
         return self.without(None)
 
 
+# Tries of a search answered by a node that holds fewer articles than the build.
+LAGGING_NODE_RETRIES = 3
+
+
 class TypesenseBackend:
     """``SearchBackend`` on the Typesense collection alias ``config.typesense_collection``."""
 
@@ -428,8 +432,20 @@ class TypesenseBackend:
         cutoff = max(50, int(min(left, 3600.0) * 1000))
         body = {"searches": [{"collection": name, "q": "*", "query_by": "text", "search_cutoff_ms": cutoff,
                               **{k: v for k, v in s.items() if v is not None}} for s in searches]}
-        with translate_errors(self.config):
-            answers = self.client.multi_search.perform(body, {})["results"]
+        expected = self.collection().meta.get("documents")
+        for attempt in range(LAGGING_NODE_RETRIES + 1):
+            with translate_errors(self.config):
+                answers = self.client.multi_search.perform(body, {})["results"]
+            held = min((int(a["out_of"]) for a in answers if "out_of" in a), default=None)
+            # A node restarted from its data directory answers while it still loads the
+            # build: its totals and facet counts would be silently short. The client sends
+            # the next try to the next node; out of tries, the page says why.
+            if not isinstance(expected, int) or held is None or held >= expected:
+                break
+            if attempt == LAGGING_NODE_RETRIES or deadline.end - time.monotonic() < 0.05:
+                raise TypesenseError(
+                    f"A Typesense node is still catching up (it holds {held:,} of the build's {expected:,} "
+                    f"articles), so its counts would be short: try again in a moment.", status=503)
         for answer in answers:
             if "error" in answer:
                 raise TypesenseError(f"Typesense could not run the search: {answer['error'][:300]}", status=500)

@@ -91,3 +91,43 @@ def test_the_leader_dies_under_load_and_no_search_fails(cluster, index_dir, fixt
         only_old._collection = None
         time.sleep(0.5)
     assert only_old.search(SearchRequest(q="vaccine")).total == expected
+
+
+def test_a_node_holding_fewer_articles_than_the_build_never_gives_short_counts(cluster, index_dir):
+    """A restarted node answers while it still loads (seen: 723 of 3,000 articles, totals
+    150, 142, 148 for one query): such an answer is retried, then refused with a reason,
+    never shown. Simulated on live nodes by a build record claiming more articles than the
+    collection holds, which is what every answer of a lagging node looks like."""
+    from index.typesense_writer import TypesenseError
+
+    config = config_for(cluster, index_dir)
+    stats = sync(index_dir, config, full=True)
+    backend = TypesenseBackend(config)
+    honest = backend.search(SearchRequest(q="vaccine")).total
+    real = dict(backend.collection().meta)
+    assert real["documents"] == stats.documents
+    claimed = {**real, "documents": stats.documents + 5}
+    publish(backend, stats.collection, claimed)
+    try:
+        with pytest.raises(TypesenseError, match="still catching up") as caught:
+            backend.search(SearchRequest(q="vaccine"))
+        assert caught.value.status == 503
+        assert f"{stats.documents:,} of the build's {stats.documents + 5:,}" in str(caught.value)
+    finally:
+        publish(backend, stats.collection, real)
+    assert backend.search(SearchRequest(q="vaccine")).total == honest
+
+
+def publish(backend: TypesenseBackend, collection: str, meta: dict) -> None:
+    """Write ``meta`` as ``collection``'s build record and wait until reads see it (it is
+    written on the leader; a follower may answer the next read)."""
+    from index.typesense_writer import _write_meta
+
+    _write_meta(backend.client, collection, meta)
+    until = time.monotonic() + 20
+    while True:
+        backend._collection = None
+        if backend.collection().meta == meta:
+            return
+        assert time.monotonic() < until, "the build record never replicated"
+        time.sleep(0.2)
