@@ -354,7 +354,9 @@ def reindex(sources, index_dir, full, prune, workers, codec, mappings, config_fi
     if config.backend == "typesense":
         from .typesense_writer import sync
         try:
-            synced = sync(config.index_dir, config, full=full)
+            synced = sync(config.index_dir, config, full=full, progress=None if quiet else (
+                lambda done: click.echo(f"Typesense: {done.documents:,} of {stats.total:,} articles read, "
+                                        f"{done.upserted:,} written, {done.unchanged:,} unchanged", err=True)))
         except ArtsearchError as e:
             raise click.ClickException(_one_line(e.get_message())) from None
         echo(synced.line())

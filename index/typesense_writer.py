@@ -268,6 +268,8 @@ def sync(index_dir: Path, config: Config, *, full: bool = False, progress=None) 
                     progress(stats)
         if batch:
             stats.upserted += _import(client, name, batch)
+        if progress:
+            progress(stats)  # the last line: every article read
         gone = [i for i in known if i not in seen]
         for start in range(0, len(gone), BATCH):
             ids = ",".join(gone[start:start + BATCH])

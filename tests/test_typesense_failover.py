@@ -5,6 +5,7 @@ and the killed node, restarted on its data directory, catches up."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 
@@ -14,6 +15,7 @@ from index.config import Config
 from index.typesense_writer import sync
 from search.request import SearchRequest
 from search.typesense_backend import TypesenseBackend
+from tests.conftest import FIXTURE_CORPUS
 from tests.typesense_cluster import start_cluster
 
 READERS = 4
@@ -131,3 +133,22 @@ def publish(backend: TypesenseBackend, collection: str, meta: dict) -> None:
             return
         assert time.monotonic() < until, "the build record never replicated"
         time.sleep(0.2)
+
+
+def test_reindex_into_the_cluster_shows_its_progress(cluster, tmp_path):
+    """The Typesense write can take minutes (a trial: 13 silent minutes for 3,000 articles)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "reindex", str(FIXTURE_CORPUS), "--index", str(tmp_path / "ix"),
+         "--backend", "typesense", "--nodes", ",".join(cluster.urls), "--api-key-file", str(cluster.key_file)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "ARTSEARCH_TYPESENSE_COLLECTION": "progress"})
+    assert done.returncode == 0, done.stderr
+    import re
+
+    indexed = re.search(r"\): ([\d,]+) articles?\.", done.stdout)  # "Index DIR (full rebuild, ...): 10 articles."
+    assert indexed, done.stdout
+    lines = [line for line in done.stderr.splitlines() if line.startswith("Typesense: ")]
+    assert lines and lines[-1].startswith(f"Typesense: {indexed[1]} of {indexed[1]} articles read"), done.stderr
+    assert "Typesense collection" in done.stdout
