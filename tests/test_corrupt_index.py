@@ -32,6 +32,12 @@ def one(build: Path, pattern: str) -> Path:
     return found
 
 
+def newest_toc(build: Path) -> Path:
+    """The table of contents Whoosh opens: the highest generation (a build may keep an
+    earlier one, as the bulk writer's first commit leaves it)."""
+    return max(build.glob("_MAIN_*.toc"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+
+
 def truncate(path: Path) -> None:
     os.truncate(path, path.stat().st_size // 2)
 
@@ -44,7 +50,7 @@ CORRUPTIONS = {
     "truncated postings": lambda b: truncate(one(b, "*.pst")),
     "truncated stored fields": lambda b: truncate(one(b, "*._stored.col")),
     "deleted terms file": lambda b: one(b, "*.trm").unlink(),
-    "garbage table of contents": lambda b: garbage(one(b, "_MAIN_*.toc")),
+    "garbage table of contents": lambda b: garbage(newest_toc(b)),
     "garbage column": lambda b: garbage(one(b, "*.published.col")),
 }
 
